@@ -1,0 +1,18 @@
+package dev.lakehouse.gateway.mcp;
+
+/** JSON-RPC 2.0 error codes used by MCP. */
+public final class JsonRpcErrors {
+
+    public static final int PARSE_ERROR = -32700;
+    public static final int INVALID_REQUEST = -32600;
+    public static final int METHOD_NOT_FOUND = -32601;
+    public static final int INVALID_PARAMS = -32602;
+    public static final int INTERNAL_ERROR = -32603;
+    /** Implementation-defined range; the TS SDK uses it for transport-level HTTP errors, and so do we. */
+    public static final int TRANSPORT_ERROR = -32000;
+    /** MCP 2025-06-18 / 2025-11-25: resource not found. */
+    public static final int RESOURCE_NOT_FOUND = -32002;
+
+    private JsonRpcErrors() {
+    }
+}

@@ -1,0 +1,165 @@
+package dev.lakehouse.gateway.mcp;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * One client request being served. Route steps reach it through the exchange variable {@code mcpCall} to report
+ * progress, send log messages, ask the client (elicitation, sampling) and notice cancellation.
+ */
+public final class McpCall {
+
+    private final McpSession session;
+    private final IncomingMessage message;
+    private final ResponseChannel channel;
+    private final JsonRpc jsonRpc;
+    private volatile boolean cancelled;
+    private volatile Future<?> worker;
+    private volatile McpSession createdSession;
+    private double lastProgress = Double.NEGATIVE_INFINITY;
+
+    McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
+        this.session = session;
+        this.message = message;
+        this.channel = channel;
+        this.jsonRpc = jsonRpc;
+    }
+
+    static String keyOf(JsonNode requestId) {
+        return requestId == null ? "" : requestId.toString();
+    }
+
+    String key() {
+        return keyOf(message.id());
+    }
+
+    public IncomingMessage message() {
+        return message;
+    }
+
+    public McpSession session() {
+        return session;
+    }
+
+    ResponseChannel channel() {
+        return channel;
+    }
+
+    void worker(Future<?> worker) {
+        this.worker = worker;
+    }
+
+    /** The session an initialize request created, so the transport can announce its id. */
+    public void createdSession(McpSession created) {
+        this.createdSession = created;
+    }
+
+    McpSession createdSession() {
+        return createdSession;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Stops the work of this request (notifications/cancelled, session end); no response is sent. */
+    public void cancel() {
+        cancelled = true;
+        channel.abandon();
+        Future<?> running = worker;
+        if (running != null) {
+            running.cancel(true);
+        }
+    }
+
+    /** Sends notifications/progress when the caller gave a progress token; progress must increase, else dropped. */
+    public synchronized boolean progress(Number progress, Number total, String text) {
+        JsonNode token = message.progressToken();
+        if (token == null || cancelled || progress == null || progress.doubleValue() <= lastProgress) {
+            return false;
+        }
+        lastProgress = progress.doubleValue();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("progressToken", token);
+        params.put("progress", progress);
+        if (total != null) {
+            params.put("total", total);
+        }
+        if (text != null) {
+            params.put("message", text);
+        }
+        return channel.emit(jsonRpc.notification("notifications/progress", params));
+    }
+
+    /** Sends notifications/message if the client asked for this level (logging/setLevel); never log data rows. */
+    public boolean log(LogLevel level, String logger, Object data) {
+        LogLevel threshold = session == null ? null : session.logLevel();
+        if (threshold == null || level.compareTo(threshold) < 0 || cancelled) {
+            return false;
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("level", level.wireName());
+        if (logger != null) {
+            params.put("logger", logger);
+        }
+        params.put("data", data);
+        return channel.emit(jsonRpc.notification("notifications/message", params));
+    }
+
+    /**
+     * Sends a server-to-client request on this request's stream and waits for the client's answer, which arrives
+     * as a JSON-RPC response on a later POST.
+     *
+     * @throws ClientRequestException when the client lacks the capability, answers with an error, or times out
+     */
+    public JsonNode askClient(String method, String requiredCapability, Object params, Duration timeout) {
+        if (session == null || !session.clientSupports(requiredCapability)) {
+            throw new ClientRequestException("the client did not declare the '" + requiredCapability + "' capability");
+        }
+        String id = session.nextServerRequestId();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        session.awaitClientResponse(id, answer);
+        try {
+            if (!channel.emit(jsonRpc.request(TextNode.valueOf(id), method, params))) {
+                throw new ClientRequestException("the request is no longer open");
+            }
+            JsonNode response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (response.has("error")) {
+                throw new ClientRequestException("the client answered " + method + " with an error: "
+                        + response.path("error").path("message").asText("unknown"));
+            }
+            return response.path("result");
+        } catch (TimeoutException e) {
+            throw new ClientRequestException("the client did not answer " + method + " within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new ClientRequestException("the session ended before the client answered " + method);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientRequestException("the request was cancelled");
+        } finally {
+            session.takeClientResponse(id);
+        }
+    }
+
+    /** Closes this request's POST connection mid-call; the client resumes with GET + Last-Event-ID (SEP-1699). */
+    public void disconnectStream() {
+        channel.upgradeToStream();
+        channel.stream().disconnectReader();
+    }
+
+    /** Thrown when a server-to-client request cannot be completed; tools turn it into an isError result. */
+    public static final class ClientRequestException extends RuntimeException {
+        public ClientRequestException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

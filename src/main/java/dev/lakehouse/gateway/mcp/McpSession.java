@@ -1,0 +1,151 @@
+package dev.lakehouse.gateway.mcp;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One MCP session: what the client negotiated, its in-flight requests, the server-to-client requests waiting for
+ * an answer, and its SSE streams. Bound to the caller that created it ({@link #owner()}).
+ */
+public final class McpSession {
+
+    private final String id;
+    private final String owner;
+    private final String protocolVersion;
+    private final JsonNode clientCapabilities;
+    private final JsonNode clientInfo;
+    private final Map<String, McpCall> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JsonNode>> pendingClientRequests = new ConcurrentHashMap<>();
+    private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong serverRequestIds = new AtomicLong();
+    private volatile EventStream standaloneStream;
+    private volatile LogLevel logLevel;
+    private volatile boolean initialized;
+    private volatile boolean ended;
+    private volatile long lastSeenNanos = System.nanoTime();
+
+    public McpSession(String id, String owner, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo) {
+        this.id = id;
+        this.owner = owner;
+        this.protocolVersion = protocolVersion;
+        this.clientCapabilities = clientCapabilities;
+        this.clientInfo = clientInfo;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Who created the session (tenant and subject); another caller presenting the id gets 404. */
+    public String owner() {
+        return owner;
+    }
+
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    public JsonNode clientInfo() {
+        return clientInfo;
+    }
+
+    public boolean clientSupports(String capability) {
+        return clientCapabilities != null && clientCapabilities.has(capability);
+    }
+
+    public LogLevel logLevel() {
+        return logLevel;
+    }
+
+    public void logLevel(LogLevel level) {
+        this.logLevel = level;
+    }
+
+    public boolean isInitialized() {
+        return initialized;
+    }
+
+    public void markInitialized() {
+        this.initialized = true;
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastSeenNanos;
+    }
+
+    /** Registers a request; false when a request with the same id is still in flight (ids must be unique). */
+    boolean register(McpCall call) {
+        return inFlight.putIfAbsent(call.key(), call) == null;
+    }
+
+    void unregister(McpCall call) {
+        inFlight.remove(call.key(), call);
+    }
+
+    McpCall inFlight(JsonNode requestId) {
+        return inFlight.get(McpCall.keyOf(requestId));
+    }
+
+    String nextServerRequestId() {
+        return "srv-" + serverRequestIds.incrementAndGet();
+    }
+
+    void awaitClientResponse(String requestId, CompletableFuture<JsonNode> future) {
+        pendingClientRequests.put(requestId, future);
+    }
+
+    CompletableFuture<JsonNode> takeClientResponse(String requestId) {
+        return pendingClientRequests.remove(requestId);
+    }
+
+    void addStream(EventStream stream) {
+        streams.put(stream.id(), stream);
+    }
+
+    EventStream stream(String streamId) {
+        return streams.get(streamId);
+    }
+
+    void removeStream(EventStream stream) {
+        streams.remove(stream.id(), stream);
+    }
+
+    Map<String, EventStream> streams() {
+        return streams;
+    }
+
+    EventStream standaloneStream() {
+        return standaloneStream;
+    }
+
+    void standaloneStream(EventStream stream) {
+        this.standaloneStream = stream;
+    }
+
+    /** Ends the session: in-flight work is cancelled, streams close, pending client requests fail. */
+    void end() {
+        ended = true;
+        inFlight.values().forEach(McpCall::cancel);
+        inFlight.clear();
+        pendingClientRequests.values().forEach(f -> f.completeExceptionally(new IllegalStateException("session ended")));
+        pendingClientRequests.clear();
+        streams.values().forEach(EventStream::finish);
+        streams.clear();
+        EventStream standalone = standaloneStream;
+        if (standalone != null) {
+            standalone.finish();
+        }
+    }
+}

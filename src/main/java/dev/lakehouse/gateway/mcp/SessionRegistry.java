@@ -1,0 +1,166 @@
+package dev.lakehouse.gateway.mcp;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * All live MCP sessions of this gateway instance. Session ids are 256-bit random, URL-safe, so they cannot be
+ * guessed; a session answers only to the owner that created it.
+ */
+@Component("mcpSessions")
+public class SessionRegistry implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, McpSession> sessions = new ConcurrentHashMap<>();
+    private final McpProperties properties;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mcp-session-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SessionRegistry(McpProperties properties) {
+        this.properties = properties;
+        long period = Math.max(1, Math.min(60, properties.sessionIdleTimeout().toSeconds() / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
+    }
+
+    public static String randomId(int bytes) {
+        byte[] raw = new byte[bytes];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    public McpSession create(String owner, String protocolVersion, JsonNode capabilities, JsonNode clientInfo) {
+        if (sessions.size() >= properties.maxSessions()) {
+            sweep();
+            if (sessions.size() >= properties.maxSessions()) {
+                throw new JsonRpcException(JsonRpcErrors.INTERNAL_ERROR,
+                        "The gateway holds its maximum number of sessions; retry later");
+            }
+        }
+        McpSession session = new McpSession(randomId(32), owner, protocolVersion, capabilities, clientInfo);
+        sessions.put(session.id(), session);
+        LOG.debug("session opened for {} ({} sessions)", owner, sessions.size());
+        return session;
+    }
+
+    /**
+     * The session for a request: 400 when the header is missing, 404 when unknown, ended, expired or owned by
+     * someone else (indistinguishable on purpose).
+     */
+    public McpSession require(String sessionId, String caller) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new McpTransportException(400, JsonRpcErrors.TRANSPORT_ERROR,
+                    "Bad Request: Mcp-Session-Id header is required (send initialize first)");
+        }
+        McpSession session = sessions.get(sessionId);
+        if (session == null || session.isEnded() || !session.owner().equals(caller)) {
+            throw new McpTransportException(404, JsonRpcErrors.TRANSPORT_ERROR,
+                    "Session not found: it ended or expired; initialize a new session");
+        }
+        session.touch();
+        return session;
+    }
+
+    public void end(McpSession session) {
+        sessions.remove(session.id(), session);
+        session.end();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** Opens the SSE stream that carries the answer to one POSTed request. */
+    public EventStream newStream(McpSession session) {
+        EventStream stream = new EventStream(randomId(12), properties.streamBufferEvents());
+        if (session != null) {
+            session.addStream(stream);
+        }
+        return stream;
+    }
+
+    /**
+     * The reader for a GET: with Last-Event-ID, the rest of the stream it names (only a stream of this session);
+     * without, the session's standalone stream for server-initiated messages.
+     */
+    public SseReader openGetStream(McpSession session, String lastEventId) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            String streamId = EventStream.streamIdOf(lastEventId);
+            EventStream stream = streamId == null ? null : session.stream(streamId);
+            long[] seq = stream == null ? null : EventStream.parseSeq(lastEventId, streamId);
+            if (stream == null || seq == null) {
+                // unknown, finished and delivered, or someone else's: nothing to replay; end at once
+                EventStream empty = new EventStream(randomId(12), 1);
+                empty.finish();
+                return new SseReader(empty, 0, null, heartbeatMillis(), 0, () -> { });
+            }
+            return new SseReader(stream, seq[0], null, heartbeatMillis(),
+                    properties.getStreamMaxLifetime().toMillis(), () -> session.removeStream(stream));
+        }
+        EventStream standalone = new EventStream(randomId(12), properties.streamBufferEvents());
+        EventStream previous = session.standaloneStream();
+        session.standaloneStream(standalone);
+        if (previous != null) {
+            previous.finish();
+        }
+        byte[] priming = ProtocolVersions.supportsPrimingEvents(session.protocolVersion())
+                ? standalone.primingEvent(properties.sseRetry().toMillis()) : null;
+        return new SseReader(standalone, 0, priming, heartbeatMillis(), properties.getStreamMaxLifetime().toMillis(),
+                () -> { });
+    }
+
+    /** The reader for the SSE answer of a POST; the stream is forgotten once fully delivered. */
+    public SseReader openPostStream(McpSession session, EventStream stream) {
+        byte[] priming = session != null && ProtocolVersions.supportsPrimingEvents(session.protocolVersion())
+                ? stream.primingEvent(properties.sseRetry().toMillis()) : null;
+        return new SseReader(stream, 0, priming, heartbeatMillis(), Long.MAX_VALUE / 4_000_000L,
+                () -> { if (session != null) { session.removeStream(stream); } });
+    }
+
+    /** Sends a server-initiated message on the session's GET stream, if the client opened one. */
+    public boolean sendUnsolicited(McpSession session, String json) {
+        EventStream stream = session.standaloneStream();
+        return stream != null && stream.send(json);
+    }
+
+    private long heartbeatMillis() {
+        return properties.heartbeatInterval().toMillis();
+    }
+
+    void sweep() {
+        long idleLimit = properties.sessionIdleTimeout().toNanos();
+        long resumeWindow = properties.streamResumeWindow().toNanos();
+        sessions.values().forEach(session -> {
+            if (session.idleNanos() > idleLimit) {
+                LOG.debug("session expired after {} idle", properties.sessionIdleTimeout());
+                end(session);
+                return;
+            }
+            // finished streams nobody came back for: drop their buffered events (zero retention)
+            session.streams().values().removeIf(s -> s.isFinished() && s.idleNanos() > resumeWindow);
+        });
+    }
+
+    @Override
+    public void destroy() {
+        sweeper.shutdownNow();
+        sessions.values().forEach(McpSession::end);
+        sessions.clear();
+    }
+}

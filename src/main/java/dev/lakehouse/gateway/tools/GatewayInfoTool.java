@@ -1,0 +1,36 @@
+package dev.lakehouse.gateway.tools;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.lakehouse.gateway.mcp.McpCall;
+import dev.lakehouse.gateway.mcp.McpProperties;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** The gateway_info tool: tells an agent which gateway it talks to and what it offers. */
+@Component("gatewayInfoTool")
+public class GatewayInfoTool {
+
+    private final McpProperties properties;
+    private final ToolCatalog catalog;
+
+    public GatewayInfoTool(McpProperties properties, ToolCatalog catalog) {
+        this.properties = properties;
+        this.catalog = catalog;
+    }
+
+    public Map<String, Object> describe(Exchange exchange) {
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        Map<String, Integer> groups = new TreeMap<>();
+        catalog.visibleTools(exchange).forEach(t -> groups.merge(t.group(), 1, Integer::sum));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("server", properties.serverName());
+        info.put("version", properties.serverVersion());
+        info.put("protocolVersion", call.session() == null ? null : call.session().protocolVersion());
+        info.put("tenant", exchange.getVariable("tenant", String.class));
+        info.put("toolGroups", groups);
+        return info;
+    }
+}
