@@ -21,8 +21,12 @@ import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
-/** The gateway as the quick start runs it: no profile. Loopback only, and no conformance fixture anywhere. */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/**
+ * The gateway as the quick start runs it: no profile (the embedded emulator on free ports instead of 8181/8182).
+ * Loopback only, the emulator up as a separate HTTP server, and no conformance fixture anywhere.
+ */
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"emulator.workspaces.acme.port=0", "emulator.workspaces.globex.port=0"})
 class DefaultProfileTest {
 
     @LocalServerPort
@@ -42,6 +46,17 @@ class DefaultProfileTest {
         assertThat(address).isNotNull();
         InetAddress bound = address instanceof InetAddress a ? a : InetAddress.getByName(address.toString());
         assertThat(bound.isLoopbackAddress()).as("bound to %s", bound).isTrue();
+    }
+
+    @Test
+    void theEmbeddedEmulatorAnswersOnItsOwnPortOverHttp() throws Exception {
+        String acme = context.getEnvironment().getProperty("emulator.url.acme");
+        assertThat(acme).startsWith("http://127.0.0.1:").isNotEqualTo("http://127.0.0.1:" + port);
+        HttpResponse<String> config = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(acme + "/.well-known/databricks-config")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(config.body()).path("oidc_endpoint").asText()).isEqualTo(acme + "/oidc");
     }
 
     @Test

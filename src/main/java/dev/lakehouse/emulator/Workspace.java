@@ -1,0 +1,155 @@
+package dev.lakehouse.emulator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.lakehouse.emulator.admin.AdminEndpoints;
+import dev.lakehouse.emulator.admin.FaultInjector;
+import dev.lakehouse.emulator.admin.RequestLog;
+import dev.lakehouse.emulator.auth.AuthorizePage;
+import dev.lakehouse.emulator.auth.IdentityDirectory;
+import dev.lakehouse.emulator.auth.OAuthEndpoints;
+import dev.lakehouse.emulator.auth.ScimEndpoints;
+import dev.lakehouse.emulator.auth.TokenStore;
+import dev.lakehouse.emulator.catalog.UnityCatalogEndpoints;
+import dev.lakehouse.emulator.catalog.UnityCatalogService;
+import dev.lakehouse.emulator.compute.ClusterEndpoints;
+import dev.lakehouse.emulator.compute.ClusterService;
+import dev.lakehouse.emulator.compute.WarehouseEndpoints;
+import dev.lakehouse.emulator.compute.WarehouseService;
+import dev.lakehouse.emulator.http.RateLimiter;
+import dev.lakehouse.emulator.http.Router;
+import dev.lakehouse.emulator.http.WorkspaceHttpHandler;
+import dev.lakehouse.emulator.jobs.JobsEndpoints;
+import dev.lakehouse.emulator.jobs.JobsService;
+import dev.lakehouse.emulator.sql.DuckDbEngine;
+import dev.lakehouse.emulator.sql.SampleDataSeeder;
+import dev.lakehouse.emulator.sql.StatementEndpoints;
+import dev.lakehouse.emulator.sql.StatementService;
+
+/** One emulated workspace: its own port, credentials, DuckDB data, compute and jobs. */
+public final class Workspace implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
+
+    private final WorkspaceSettings settings;
+    private final EmulatorProperties properties;
+    private final ScheduledExecutorService scheduler;
+    private final DuckDbEngine engine;
+    private final TokenStore tokens = new TokenStore();
+    private final FaultInjector faults = new FaultInjector();
+    private final RequestLog requestLog = new RequestLog();
+    private final IdentityDirectory identities;
+    private final ClusterService clusters;
+    private final WarehouseService warehouses;
+    private final StatementService statements;
+    private final JobsService jobs;
+    private final UnityCatalogService unityCatalog;
+    private HttpServer server;
+    private ExecutorService httpPool;
+    private String url;
+
+    public Workspace(WorkspaceSettings settings, EmulatorProperties properties) {
+        this.settings = settings;
+        this.properties = properties;
+        this.scheduler = Executors.newScheduledThreadPool(1, daemon("emu-" + settings.name() + "-timer-"));
+        this.engine = new DuckDbEngine(properties.getSql().getMaxSleep());
+        this.identities = new IdentityDirectory(settings);
+        settings.pats().forEach(pat -> tokens.addPat(pat, identities.user(), null));
+        this.clusters = new ClusterService(settings, properties.getCompute(), scheduler);
+        this.warehouses = new WarehouseService(settings, properties.getCompute(), scheduler);
+        this.statements = new StatementService(settings.name(), engine, warehouses, properties.getSql(), scheduler);
+        String sharedCluster = clusters.list(java.util.List.of("RUNNING"), null, null).get(0).get("cluster_id").asText();
+        this.jobs = new JobsService(settings, properties.getJobs(), statements, scheduler, sharedCluster);
+        this.unityCatalog = new UnityCatalogService(settings, engine);
+    }
+
+    /** Seeds the data and starts listening; returns the base URL. */
+    public String start() throws IOException {
+        long started = System.nanoTime();
+        try {
+            new SampleDataSeeder(engine, properties.getData()).seed();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Seeding workspace " + settings.name() + " failed", e);
+        }
+        long seededMillis = (System.nanoTime() - started) / 1_000_000;
+        Router api = new Router();
+        new OAuthEndpoints(settings, properties.getTokens(), identities, tokens).register(api);
+        new AuthorizePage(settings.name(), properties.getTokens(), identities, tokens).register(api);
+        new ScimEndpoints().register(api);
+        new StatementEndpoints(statements).register(api);
+        new UnityCatalogEndpoints(unityCatalog, properties.getUnityCatalog()).register(api);
+        new JobsEndpoints(jobs).register(api);
+        new ClusterEndpoints(clusters).register(api);
+        new WarehouseEndpoints(warehouses).register(api);
+        Router admin = new Router();
+        new AdminEndpoints(settings, faults, tokens, identities, requestLog,
+                properties.getRateLimits().getRetryAfterSeconds()).register(admin);
+
+        server = HttpServer.create(new InetSocketAddress(properties.getBindAddress(), settings.port()), 128);
+        httpPool = Executors.newFixedThreadPool(Math.max(2, properties.getHttpThreads()), daemon("emu-" + settings.name() + "-http-"));
+        server.setExecutor(httpPool);
+        server.createContext("/", new WorkspaceHttpHandler(settings.name(), api, admin, properties.getAdmin().isEnabled(),
+                requestLog, new RateLimiter(properties.getRateLimits()), faults, tokens,
+                properties.getRateLimits().getRetryAfterSeconds()));
+        server.start();
+        String host = properties.getBindAddress().contains(":") ? "[" + properties.getBindAddress() + "]" : properties.getBindAddress();
+        url = "http://" + host + ":" + server.getAddress().getPort();
+        LOG.info("Databricks workspace emulator '{}' (workspace id {}) listening on {} (data seeded in {} ms)",
+                settings.name(), settings.workspaceId(), url, seededMillis);
+        return url;
+    }
+
+    public String name() { return settings.name(); }
+
+    public String url() { return url; }
+
+    public WorkspaceSettings settings() { return settings; }
+
+    public FaultInjector faults() { return faults; }
+
+    public TokenStore tokens() { return tokens; }
+
+    public RequestLog requestLog() { return requestLog; }
+
+    public DuckDbEngine engine() { return engine; }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        if (httpPool != null) {
+            httpPool.shutdownNow();
+        }
+        jobs.close();
+        statements.close();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        engine.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,194 @@
+package dev.lakehouse.emulator.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.lakehouse.emulator.EmulatorProperties;
+import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
+import dev.lakehouse.emulator.WorkspaceSettings;
+import dev.lakehouse.emulator.http.ApiRequest;
+import dev.lakehouse.emulator.http.ApiResponse;
+import dev.lakehouse.emulator.http.Json;
+import dev.lakehouse.emulator.http.Router;
+
+/**
+ * Host metadata, OIDC discovery and the token endpoint (client_credentials, authorization_code
+ * with PKCE S256, refresh_token with rotation). OAuth errors use the RFC 6749 body
+ * {@code {"error": ..., "error_description": ...}}, as the real token endpoint does.
+ */
+public final class OAuthEndpoints {
+
+    private final WorkspaceSettings settings;
+    private final EmulatorProperties.Tokens config;
+    private final IdentityDirectory identities;
+    private final TokenStore tokens;
+
+    public OAuthEndpoints(WorkspaceSettings settings, EmulatorProperties.Tokens config,
+                          IdentityDirectory identities, TokenStore tokens) {
+        this.settings = settings;
+        this.config = config;
+        this.identities = identities;
+        this.tokens = tokens;
+    }
+
+    public void register(Router router) {
+        router.addPublic("GET", "/.well-known/databricks-config", this::hostMetadata);
+        router.addPublic("GET", "/oidc/.well-known/oauth-authorization-server", this::discovery);
+        router.addPublic("GET", "/oidc/.well-known/openid-configuration", this::discovery);
+        router.addPublic("POST", "/oidc/v1/token", this::token);
+    }
+
+    private Object hostMetadata(ApiRequest request) {
+        ObjectNode body = Json.obj();
+        body.put("oidc_endpoint", request.baseUrl() + "/oidc");
+        body.put("workspace_id", settings.workspaceId());
+        return body;
+    }
+
+    private Object discovery(ApiRequest request) {
+        String base = request.baseUrl() + "/oidc";
+        ObjectNode body = Json.obj();
+        body.put("issuer", base);
+        body.put("authorization_endpoint", base + "/v1/authorize");
+        body.put("token_endpoint", base + "/v1/token");
+        body.putArray("response_types_supported").add("code");
+        body.putArray("grant_types_supported").add("client_credentials").add("authorization_code").add("refresh_token");
+        body.putArray("code_challenge_methods_supported").add("S256");
+        body.putArray("token_endpoint_auth_methods_supported")
+                .add("client_secret_basic").add("client_secret_post").add("none");
+        body.putArray("scopes_supported").add("all-apis").add("offline_access").add("sql").add("openid");
+        return body;
+    }
+
+    private Object token(ApiRequest request) {
+        Map<String, String> form = request.form();
+        String grantType = form.get("grant_type");
+        if (grantType == null) {
+            return oauthError(400, "invalid_request", "Missing grant_type");
+        }
+        return switch (grantType) {
+            case "client_credentials" -> clientCredentials(request, form);
+            case "authorization_code" -> authorizationCode(request, form);
+            case "refresh_token" -> refresh(request, form);
+            default -> oauthError(400, "unsupported_grant_type", "Unsupported grant_type: " + grantType);
+        };
+    }
+
+    private ApiResponse clientCredentials(ApiRequest request, Map<String, String> form) {
+        String[] basic = basicCredentials(request);
+        String clientId = basic != null ? basic[0] : form.get("client_id");
+        String secret = basic != null ? basic[1] : form.get("client_secret");
+        Principal sp = identities.authenticateClient(clientId, secret);
+        if (sp == null) {
+            return oauthError(401, "invalid_client", "Client authentication failed");
+        }
+        String scope = form.getOrDefault("scope", "all-apis");
+        TokenStore.TokenRecord access = tokens.issueAccessToken(sp, clientId, scope, config.getAccessTokenLifetime());
+        return ApiResponse.json(tokenBody(access, null));
+    }
+
+    private ApiResponse authorizationCode(ApiRequest request, Map<String, String> form) {
+        String[] basic = basicCredentials(request);
+        String clientId = basic != null ? basic[0] : form.get("client_id");
+        String secret = basic != null ? basic[1] : form.get("client_secret");
+        U2mClient client = identities.u2mClient(clientId);
+        if (client == null || !secretMatches(client, secret)) {
+            return oauthError(401, "invalid_client", "Client authentication failed");
+        }
+        TokenStore.AuthCode code = tokens.redeemCode(form.get("code"));
+        if (code == null || !code.clientId().equals(clientId)) {
+            return oauthError(400, "invalid_grant", "Authorization code is invalid or was already used");
+        }
+        if (Instant.now().isAfter(code.expiresAt())) {
+            return oauthError(400, "invalid_grant", "Authorization code has expired");
+        }
+        if (!code.redirectUri().equals(form.get("redirect_uri"))) {
+            return oauthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
+        }
+        if (!Pkce.verify(form.get("code_verifier"), code.codeChallenge())) {
+            return oauthError(400, "invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge");
+        }
+        TokenStore.TokenRecord access = tokens.issueAccessToken(code.principal(), clientId, code.scope(),
+                config.getAccessTokenLifetime());
+        TokenStore.TokenRecord refresh = wantsRefresh(code.scope())
+                ? tokens.issueRefreshToken(code.principal(), clientId, code.scope(), config.getRefreshTokenLifetime())
+                : null;
+        return ApiResponse.json(tokenBody(access, refresh));
+    }
+
+    private ApiResponse refresh(ApiRequest request, Map<String, String> form) {
+        String[] basic = basicCredentials(request);
+        String clientId = basic != null ? basic[0] : form.get("client_id");
+        String secret = basic != null ? basic[1] : form.get("client_secret");
+        U2mClient client = identities.u2mClient(clientId);
+        if (client == null || !secretMatches(client, secret)) {
+            return oauthError(401, "invalid_client", "Client authentication failed");
+        }
+        TokenStore.TokenRecord old = tokens.find(form.get("refresh_token"));
+        if (old == null || old.kind() != TokenStore.Kind.REFRESH || !clientId.equals(old.clientId())) {
+            return oauthError(400, "invalid_grant", "Refresh token is invalid");
+        }
+        if (old.revoked()) {
+            return oauthError(400, "invalid_grant", "Refresh token has been revoked");
+        }
+        if (old.expired(Instant.now())) {
+            return oauthError(400, "invalid_grant", "Refresh token has expired");
+        }
+        if (config.isRotateRefreshTokens() && !tokens.consume(old)) {
+            return oauthError(400, "invalid_grant", "Refresh token has already been used");
+        }
+        TokenStore.TokenRecord access = tokens.issueAccessToken(old.principal(), clientId, old.scope(),
+                config.getAccessTokenLifetime());
+        TokenStore.TokenRecord next = config.isRotateRefreshTokens()
+                ? tokens.issueRefreshToken(old.principal(), clientId, old.scope(), config.getRefreshTokenLifetime())
+                : old;
+        return ApiResponse.json(tokenBody(access, next));
+    }
+
+    private ObjectNode tokenBody(TokenStore.TokenRecord access, TokenStore.TokenRecord refresh) {
+        ObjectNode body = Json.obj();
+        body.put("access_token", access.token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", Math.max(0, access.expiresAt().getEpochSecond() - Instant.now().getEpochSecond()));
+        body.put("scope", access.scope());
+        if (refresh != null) {
+            body.put("refresh_token", refresh.token());
+        }
+        return body;
+    }
+
+    private static boolean wantsRefresh(String scope) {
+        return scope != null && (" " + scope + " ").contains(" offline_access ");
+    }
+
+    private static boolean secretMatches(U2mClient client, String secret) {
+        String expected = client.getClientSecret();
+        return expected == null || expected.isEmpty() || expected.equals(secret);
+    }
+
+    /** {id, secret} from an {@code Authorization: Basic} header, or null when there is none. */
+    private static String[] basicCredentials(ApiRequest request) {
+        String header = request.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static ApiResponse oauthError(int status, String error, String description) {
+        ObjectNode body = Json.obj();
+        body.put("error", error);
+        body.put("error_description", description);
+        return ApiResponse.json(status, body);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.lakehouse.emulator.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import dev.lakehouse.emulator.admin.AdminEndpoints;
+import dev.lakehouse.emulator.admin.FaultInjector;
+import dev.lakehouse.emulator.admin.LoopbackGuard;
+import dev.lakehouse.emulator.admin.RequestLog;
+import dev.lakehouse.emulator.auth.TokenStore;
+
+/**
+ * The request pipeline of one workspace: admin API short-cut, request counting, rate limit check,
+ * injected faults, authentication, routing, and usage recording after the response is computed.
+ * Client mistakes become Databricks-shaped 4xx bodies; anything unexpected a 500 without a trace.
+ */
+public final class WorkspaceHttpHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceHttpHandler.class);
+    /** Statement text may be 16 MiB; leave room for the JSON around it. */
+    private static final int MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+    private final String workspaceName;
+    private final Router api;
+    private final Router admin;
+    private final boolean adminEnabled;
+    private final RequestLog requestLog;
+    private final RateLimiter rateLimiter;
+    private final FaultInjector faults;
+    private final TokenStore tokens;
+    private final int retryAfterSeconds;
+
+    public WorkspaceHttpHandler(String workspaceName, Router api, Router admin, boolean adminEnabled,
+                                RequestLog requestLog, RateLimiter rateLimiter, FaultInjector faults,
+                                TokenStore tokens, int retryAfterSeconds) {
+        this.workspaceName = workspaceName;
+        this.api = api;
+        this.admin = admin;
+        this.adminEnabled = adminEnabled;
+        this.requestLog = requestLog;
+        this.rateLimiter = rateLimiter;
+        this.faults = faults;
+        this.tokens = tokens;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
+                send(exchange, adminResponse(exchange, method, path));
+                return;
+            }
+            requestLog.record(method, path);
+            ApiFamily family = ApiFamily.of(path);
+            if (!rateLimiter.admit(family)) {
+                send(exchange, tooManyRequests(family));
+                return;
+            }
+            FaultInjector.Decision fault = faults.evaluate(method, path, family);
+            if (fault.latencyMs() > 0) {
+                Thread.sleep(fault.latencyMs());
+            }
+            if (fault.drop()) {
+                LOG.debug("[{}] dropping connection for {} {} (injected fault)", workspaceName, method, path);
+                exchange.close();
+                return;
+            }
+            if (fault.response() != null) {
+                send(exchange, fault.response());
+                return;
+            }
+            ApiResponse response = route(exchange, api, method, path, true);
+            rateLimiter.recordCompleted(family);
+            send(exchange, response);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.close();
+        } catch (IOException e) {
+            LOG.debug("[{}] client connection failed: {}", workspaceName, e.toString());
+            exchange.close();
+        }
+    }
+
+    private ApiResponse adminResponse(HttpExchange exchange, String method, String path) throws IOException {
+        if (!adminEnabled) {
+            return notFound(method, path).toResponse();
+        }
+        if (!LoopbackGuard.isLoopback(exchange.getRemoteAddress())) {
+            return new ApiException(403, "PERMISSION_DENIED",
+                    "The emulator admin API only accepts requests from loopback addresses").toResponse();
+        }
+        return route(exchange, admin, method, path, false);
+    }
+
+    private ApiResponse route(HttpExchange exchange, Router router, String method, String path, boolean authenticate)
+            throws IOException {
+        try {
+            ApiRequest request = new ApiRequest(method, path, exchange.getRequestURI().getRawQuery(),
+                    readBody(exchange), exchange.getRequestHeaders(), exchange.getRemoteAddress());
+            Router.Match match = router.match(method, path);
+            if (match == null) {
+                throw notFound(method, path);
+            }
+            Router.bind(request, match);
+            if (authenticate && match.authenticated()) {
+                request.principal(tokens.authenticate(bearer(request)));
+            }
+            Object result = match.handler().handle(request);
+            if (result instanceof ApiResponse response) {
+                return response;
+            }
+            return ApiResponse.json(result == null ? Json.obj() : result);
+        } catch (ApiException e) {
+            return e.toResponse();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception | StackOverflowError e) {
+            LOG.warn("[{}] unexpected error serving {} {}", workspaceName, method, path, e);
+            return new ApiException(500, "INTERNAL_ERROR", "Internal error while serving " + method + " " + path)
+                    .toResponse();
+        }
+    }
+
+    private static String bearer(ApiRequest request) {
+        String header = request.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new ApiException(401, 401, "Credential was not sent or was of an unsupported type for this API.");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, 401, "Credential was not sent or was of an unsupported type for this API.");
+        }
+        return header.substring(7).trim();
+    }
+
+    private static ApiException notFound(String method, String path) {
+        return new ApiException(404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + path + "'");
+    }
+
+    private ApiResponse tooManyRequests(ApiFamily family) {
+        return new ApiException(429, "REQUEST_LIMIT_EXCEEDED",
+                "REQUEST_LIMIT_EXCEEDED: Exceeded workspace rate limit for " + family.key() + " APIs, please retry later",
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds))).toResponse();
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ApiException(400, "INVALID_PARAMETER_VALUE", "Request body exceeds " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        exchange.close();
+    }
+}
