@@ -22,9 +22,12 @@ public class JsonRpc {
     static final int MAX_ID_LENGTH = 256;
 
     private final ObjectMapper mapper;
+    /** Strict reader: a body is one JSON value; anything after it (a second message, garbage) is a parse error. */
+    private final com.fasterxml.jackson.databind.ObjectReader strictReader;
 
     public JsonRpc(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.strictReader = mapper.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ObjectMapper mapper() {
@@ -46,7 +49,7 @@ public class JsonRpc {
     public IncomingMessage parse(String body) {
         JsonNode node;
         try {
-            node = body == null || body.isBlank() ? null : mapper.readTree(body);
+            node = body == null || body.isBlank() ? null : strictReader.readTree(body);
         } catch (JsonProcessingException e) {
             throw new McpTransportException(400, JsonRpcErrors.PARSE_ERROR, "Parse error: the body is not valid JSON");
         }

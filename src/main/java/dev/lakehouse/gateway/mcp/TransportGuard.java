@@ -136,6 +136,21 @@ public class TransportGuard {
         return (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
+    /** The q parameter of a media range (RFC 9110 §12.4.2); q=0 means "not acceptable". */
+    static double quality(String range) {
+        for (String parameter : range.split(";")) {
+            String p = parameter.trim().toLowerCase(Locale.ROOT);
+            if (p.startsWith("q=")) {
+                try {
+                    return Double.parseDouble(p.substring(2).trim());
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 1;
+    }
+
     static boolean accepts(String accept, String wanted) {
         if (accept == null) {
             return false;
@@ -143,7 +158,7 @@ public class TransportGuard {
         String wantedFamily = wanted.substring(0, wanted.indexOf('/')) + "/*";
         for (String range : accept.split(",")) {
             String type = mediaType(range);
-            if (type.equals(wanted) || type.equals(wantedFamily) || type.equals("*/*")) {
+            if ((type.equals(wanted) || type.equals(wantedFamily) || type.equals("*/*")) && quality(range) > 0) {
                 return true;
             }
         }

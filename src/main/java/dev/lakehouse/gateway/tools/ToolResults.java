@@ -73,6 +73,12 @@ public class ToolResults {
         if (caught instanceof ToolExecutionException || caught instanceof McpCall.ClientRequestException) {
             return text(caught.getMessage(), true);
         }
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        if (call != null && call.isCancelled()) {
+            // the interrupt of a cancelled call; nobody will read this result
+            LOG.debug("tool {} stopped after cancellation", name);
+            return text("The call was cancelled.", true);
+        }
         String ref = SessionRegistry.randomId(6);
         LOG.warn("tool {} failed ref={}: {}", name, ref, caught == null ? "unknown" : caught.toString());
         return text("The tool " + name + " failed unexpectedly (ref " + ref + "). Try again later or use another tool.", true);
