@@ -48,10 +48,12 @@ public class ToolCatalog {
 
     private final Map<String, ToolDefinition> tools;
     private final int pageSize;
+    private final ToolPolicy policy;
 
     public ToolCatalog(@Value("${gateway.tools.locations}") List<String> locations,
-            @Value("${gateway.mcp.tools-page-size}") int pageSize) {
+            @Value("${gateway.mcp.tools-page-size}") int pageSize, ToolPolicy policy) {
         this.pageSize = pageSize;
+        this.policy = policy;
         this.tools = Collections.unmodifiableMap(load(locations));
         LOG.info("tool catalog: {} tools from {}", tools.size(), locations);
     }
@@ -173,9 +175,9 @@ public class ToolCatalog {
         return tools;
     }
 
-    /** Tools this caller may see. Filtering by tenant policy and token scopes plugs in here. */
+    /** Tools this caller may see: the tenant connection's exposure policy (token scopes plug in here too). */
     public List<ToolDefinition> visibleTools(Exchange exchange) {
-        return new ArrayList<>(tools.values());
+        return policy.filter(new ArrayList<>(tools.values()), exchange);
     }
 
     /** tools/list: one page, with an opaque cursor for the next; an invalid cursor is -32602. */

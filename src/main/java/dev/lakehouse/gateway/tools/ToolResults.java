@@ -53,7 +53,10 @@ public class ToolResults {
                     + "This is a gateway defect; report it.", true);
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("content", List.of(Map.of("type", "text", "text", textRendering(exchange, structured))));
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("type", "text");
+        block.put("text", textRendering(exchange, structured));
+        result.put("content", List.of(block));
         result.put("structuredContent", structured);
         result.put("isError", false);
         return result;
@@ -85,8 +88,11 @@ public class ToolResults {
     }
 
     static Map<String, Object> text(String text, boolean isError) {
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("type", "text");
+        block.put("text", text);
         List<Object> content = new ArrayList<>();
-        content.add(Map.of("type", "text", "text", text));
+        content.add(block);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("content", content);
         result.put("isError", isError);

@@ -1,0 +1,157 @@
+package dev.lakehouse.gateway.databricks;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.lakehouse.gateway.tenant.WorkspaceConnection;
+import dev.lakehouse.gateway.tools.ToolExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Steps 9 and 11 of the pipeline around the camel-http call of route {@code databricks-call}: build the request
+ * from the variables a tool route set ({@code dbMethod}, {@code dbPath}, {@code dbQuery}, {@code dbBody}), read the
+ * response, decide whether to retry (429/503 with Retry-After, a revoked cached token), and turn failures into
+ * errors the model can act on. Response bodies are parsed, never logged.
+ */
+@Component("databricksCalls")
+public class DatabricksCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabricksCalls.class);
+
+    private final ObjectMapper mapper;
+    private final DatabricksProperties properties;
+    private final DatabricksTokens tokens;
+    private final String userAgent;
+
+    public DatabricksCalls(ObjectMapper mapper, DatabricksProperties properties, DatabricksTokens tokens,
+            @Value("${gateway.mcp.server-version}") String version) {
+        this.mapper = mapper;
+        this.properties = properties;
+        this.tokens = tokens;
+        this.userAgent = "databricks-mcp-gateway/" + version;
+    }
+
+    /** Before the first attempt. */
+    public void begin(Exchange exchange) {
+        exchange.setVariable("dbAttempt", 0);
+        exchange.setVariable("dbRetry", true);
+        exchange.setVariable("dbRetryDelayMs", 0L);
+    }
+
+    /** Each attempt: the request from the variables, on a message whose headers were all removed. */
+    public void prepare(Exchange exchange) throws IOException {
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        String method = exchange.getVariable("dbMethod", "GET", String.class);
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, method);
+        message.setHeader(Exchange.HTTP_URI, connection.baseUrl() + exchange.getVariable("dbPath", String.class));
+        String query = query(exchange.getVariable("dbQuery", Map.class));
+        if (!query.isEmpty()) {
+            message.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        message.setHeader("Accept", "application/json");
+        message.setHeader("User-Agent", userAgent);
+        Object body = exchange.getVariable("dbBody");
+        if ("GET".equals(method) || body == null && !"POST".equals(method)) {
+            message.setBody(null);
+        } else {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody(mapper.writeValueAsString(body == null ? Map.of() : body));
+        }
+        exchange.setVariable("dbAttempt", exchange.getVariable("dbAttempt", 0, Integer.class) + 1);
+    }
+
+    private static String query(Map<?, ?> parameters) {
+        if (parameters == null) {
+            return "";
+        }
+        StringJoiner query = new StringJoiner("&");
+        parameters.forEach((key, value) -> {
+            if (value != null) {
+                query.add(encode(String.valueOf(key)) + "=" + encode(String.valueOf(value)));
+            }
+        });
+        return query.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** After each attempt: status and body into variables, and whether (and when) to try again. */
+    public void inspect(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String text = message.getBody(String.class);
+        text = text == null ? "" : text;
+        exchange.setVariable("dbStatus", status);
+        exchange.setVariable("dbResponseText", text);
+        Long retryAfter = retryAfterSeconds(message.getHeader("Retry-After", String.class));
+        exchange.setVariable("dbRetryAfter", retryAfter);
+        int attempt = exchange.getVariable("dbAttempt", 1, Integer.class);
+        boolean retry = false;
+        long delayMs = 0;
+        if ((status == 429 || status == 503) && attempt < properties.maxAttempts()) {
+            long wait = retryAfter == null ? 1 : retryAfter;
+            if (wait <= properties.maxRetryAfter().toSeconds()) {
+                retry = true;
+                delayMs = Math.max(100, wait * 1000);
+            }
+        } else if ((status == 401 || status == 403) && attempt == 1 && text.contains("Invalid access token")) {
+            WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+            if ("oauth-m2m".equals(connection.auth())) {
+                // the cached token was revoked or expired early: fetch a fresh one once
+                tokens.invalidate(connection);
+                retry = true;
+            }
+        }
+        LOG.debug("databricks {} {} -> {} (attempt {}{})", exchange.getVariable("dbMethod"), exchange.getVariable("dbPath"),
+                status, attempt, retry ? ", retrying" : "");
+        exchange.setVariable("dbRetry", retry);
+        exchange.setVariable("dbRetryDelayMs", delayMs);
+    }
+
+    static Long retryAfterSeconds(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return null;   // an HTTP-date: treat as unknown
+        }
+    }
+
+    /** Last step: the JSON of a 2xx answer as body (variable {@code dbResponse}), or a tool error with a hint. */
+    public JsonNode result(Exchange exchange) throws IOException {
+        int status = exchange.getVariable("dbStatus", 0, Integer.class);
+        String text = exchange.getVariable("dbResponseText", "", String.class);
+        if (status >= 200 && status < 300) {
+            JsonNode json = mapper.readTree(text.isBlank() ? "{}" : text);
+            exchange.setVariable("dbResponse", json);
+            return json;
+        }
+        throw new ToolExecutionException(DatabricksErrors.describe(status, parseQuietly(text),
+                exchange.getVariable("dbRetryAfter", Long.class), exchange.getVariable("connection", WorkspaceConnection.class),
+                exchange.getVariable("dbHint", String.class)));
+    }
+
+    private JsonNode parseQuietly(String text) {
+        try {
+            return mapper.readTree(text == null || text.isBlank() ? "{}" : text);
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+}

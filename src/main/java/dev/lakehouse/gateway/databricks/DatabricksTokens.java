@@ -1,0 +1,164 @@
+package dev.lakehouse.gateway.databricks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.lakehouse.gateway.tenant.WorkspaceConnection;
+import dev.lakehouse.gateway.tools.ToolExecutionException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 7 of the pipeline: the {@code Authorization} header for the connection's workspace. A PAT goes as is; an
+ * OAuth M2M service principal gets a token from the workspace's {@code /oidc/v1/token}, cached in memory and
+ * refreshed before it expires, one refresh at a time per connection (single flight). The caller's own token is
+ * never used here, and the Databricks token never leaves the gateway.
+ */
+@Component("databricksTokens")
+public class DatabricksTokens {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabricksTokens.class);
+
+    private final Map<String, CompletableFuture<CachedToken>> cache = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final DatabricksProperties properties;
+
+    record CachedToken(String accessToken, Instant refreshAt, Instant expiresAt) {
+    }
+
+    public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties) {
+        this.mapper = mapper;
+        this.properties = properties;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+    }
+
+    /** Route step: sets the Authorization header for variable {@code connection}. */
+    public void authorize(Exchange exchange) {
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken(connection));
+    }
+
+    public String accessToken(WorkspaceConnection connection) {
+        switch (connection.auth()) {
+            case "pat" -> {
+                if (connection.token() == null || connection.token().isBlank()) {
+                    throw new ToolExecutionException("The workspace connection '" + connection.name()
+                            + "' has no personal access token configured.");
+                }
+                return connection.token();
+            }
+            case "oauth-m2m" -> {
+                return m2mToken(connection);
+            }
+            default -> throw new ToolExecutionException("The workspace connection '" + connection.name()
+                    + "' uses an unsupported auth type '" + connection.auth() + "' (use pat or oauth-m2m).");
+        }
+    }
+
+    /** Forgets the cached token (the workspace rejected it: revoked, or expired early). */
+    public void invalidate(WorkspaceConnection connection) {
+        cache.remove(connection.key());
+    }
+
+    private String m2mToken(WorkspaceConnection connection) {
+        while (true) {
+            CompletableFuture<CachedToken> current = cache.get(connection.key());
+            if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+                CachedToken token = current.join();
+                if (Instant.now().isBefore(token.refreshAt())) {
+                    return token.accessToken();
+                }
+            }
+            if (current == null || current.isDone()) {
+                CompletableFuture<CachedToken> refresh = new CompletableFuture<>();
+                boolean mine = current == null ? cache.putIfAbsent(connection.key(), refresh) == null
+                        : cache.replace(connection.key(), current, refresh);
+                if (!mine) {
+                    continue;
+                }
+                try {
+                    refresh.complete(fetch(connection));
+                } catch (RuntimeException e) {
+                    refresh.completeExceptionally(e);
+                    cache.remove(connection.key(), refresh);
+                    throw e;
+                }
+                return refresh.join().accessToken();
+            }
+            try {
+                return current.get().accessToken();   // another call is refreshing: wait for its result
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ToolExecutionException("The call was interrupted while the workspace token was refreshed.");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private CachedToken fetch(WorkspaceConnection connection) {
+        String credentials = Base64.getEncoder().encodeToString(
+                (connection.clientId() + ":" + connection.clientSecret()).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(connection.baseUrl() + "/oidc/v1/token"))
+                .timeout(properties.responseTimeout())
+                .header("Authorization", "Basic " + credentials)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
+                        + URLEncoder.encode("all-apis", StandardCharsets.UTF_8)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ToolExecutionException("The workspace of connection '" + connection.name()
+                    + "' could not be reached to obtain a token (" + e.getClass().getSimpleName() + "). Try again later.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolExecutionException("The call was interrupted while a workspace token was requested.");
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
+            String error = body.path("error").asText(body.path("error_code").asText("HTTP " + response.statusCode()));
+            LOG.warn("token request for connection {} refused: {} {}", connection.key(), response.statusCode(), error);
+            if (response.statusCode() == 429 || response.statusCode() >= 500) {
+                throw new ToolExecutionException("The workspace's token endpoint is unavailable (" + error
+                        + ") for connection '" + connection.name() + "'. Try again in a minute.");
+            }
+            throw new ToolExecutionException("The workspace refused the gateway's OAuth client for connection '"
+                    + connection.name() + "' (" + error + "): the service principal's secret was revoked or is wrong. "
+                    + "A tenant admin must update the connection's client secret; retrying will not help.");
+        }
+        long lifetime = body.path("expires_in").asLong(3600);
+        Instant now = Instant.now();
+        // refresh ahead: at the configured margin, or half-way for short-lived tokens
+        long margin = Math.min(properties.tokenRefreshMargin().toSeconds(), lifetime / 2);
+        LOG.debug("new access token for connection {} valid {} s", connection.key(), lifetime);
+        return new CachedToken(body.get("access_token").asText(), now.plusSeconds(lifetime - margin), now.plusSeconds(lifetime));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return mapper.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lakehouse.gateway.tenant;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Tenants and their Databricks workspace connections, from properties (a connection vault replaces this later):
+ * <pre>
+ * gateway.tenants.demo.connections.acme.host=https://adb-123.azuredatabricks.net   (or emulator:acme)
+ * gateway.tenants.demo.connections.acme.auth=oauth-m2m                              (or pat)
+ * </pre>
+ */
+@ConfigurationProperties(prefix = "gateway")
+public record TenantProperties(Map<String, Tenant> tenants) {
+
+    public TenantProperties {
+        tenants = tenants == null ? Map.of() : tenants;
+    }
+
+    /** @param defaultConnection the connection used when a tool call names none (else the first one) */
+    public record Tenant(String defaultConnection, Map<String, Connection> connections) {
+        public Tenant {
+            connections = connections == null ? new LinkedHashMap<>() : connections;
+        }
+    }
+
+    /**
+     * @param host              workspace URL; {@code emulator:<name>} means the embedded emulator's workspace
+     * @param auth              {@code pat} or {@code oauth-m2m}
+     * @param token             the PAT (auth=pat)
+     * @param clientId          service principal client id (auth=oauth-m2m)
+     * @param clientSecret      service principal secret (auth=oauth-m2m)
+     * @param defaultWarehouse  SQL warehouse for statements that name none
+     * @param readOnly          only read-only SQL passes (default true)
+     * @param exposure          per tool group: off, read (default), on, confirm
+     */
+    public record Connection(String host, String auth, String token, String clientId, String clientSecret,
+            String defaultWarehouse, Boolean readOnly, Map<String, Exposure> exposure) {
+        public Connection {
+            auth = auth == null ? "pat" : auth;
+            readOnly = readOnly == null ? Boolean.TRUE : readOnly;
+            exposure = exposure == null ? Map.of() : exposure;
+        }
+    }
+
+    /** How a tool group is exposed on a connection. */
+    public enum Exposure {
+        /** the group's tools are hidden */
+        OFF,
+        /** only the group's read-only tools (the default) */
+        READ,
+        /** every tool of the group */
+        ON,
+        /** every tool; those that change state ask the human first (elicitation) */
+        CONFIRM
+    }
+}

@@ -1,0 +1,110 @@
+package dev.lakehouse.gateway.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.lakehouse.gateway.mcp.McpCall;
+import dev.lakehouse.gateway.tenant.TenantConnections;
+import dev.lakehouse.gateway.tenant.TenantProperties.Exposure;
+import dev.lakehouse.gateway.tenant.WorkspaceConnection;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which Databricks tools a tenant's connection exposes, and the human confirmation of state changes. Per connection
+ * each tool group is {@code off}, {@code read} (only read-only tools; the default), {@code on} or {@code confirm}
+ * (state-changing tools ask the human through elicitation/create first). Hidden tools are absent from tools/list and
+ * answer like unknown tools.
+ */
+@Component("toolPolicy")
+public class ToolPolicy {
+
+    private final TenantConnections connections;
+    private final Duration confirmationTimeout;
+
+    public ToolPolicy(TenantConnections connections,
+            @Value("${gateway.mcp.client-request-timeout}") Duration confirmationTimeout) {
+        this.connections = connections;
+        this.confirmationTimeout = confirmationTimeout;
+    }
+
+    public static boolean isDatabricksTool(ToolDefinition tool) {
+        return WorkspaceConnection.DATABRICKS_GROUPS.contains(tool.group());
+    }
+
+    public static boolean changesState(ToolDefinition tool) {
+        return !Boolean.TRUE.equals(tool.annotations().get("readOnlyHint"));
+    }
+
+    public static boolean visible(ToolDefinition tool, WorkspaceConnection connection) {
+        if (!isDatabricksTool(tool)) {
+            return true;
+        }
+        if (connection == null) {
+            return false;
+        }
+        Exposure exposure = connection.exposureOf(tool.group());
+        return switch (exposure) {
+            case OFF -> false;
+            case READ -> !changesState(tool);
+            case ON, CONFIRM -> true;
+        };
+    }
+
+    /**
+     * The tools this caller may see: a Databricks tool is listed when at least one of the tenant's connections
+     * exposes it (a call then checks the connection it uses); hidden everywhere means absent and unknown.
+     */
+    public List<ToolDefinition> filter(List<ToolDefinition> tools, Exchange exchange) {
+        String tenant = exchange.getVariable("tenant", String.class);
+        List<WorkspaceConnection> all = connections.names(tenant).stream().map(n -> connections.connection(tenant, n)).toList();
+        return tools.stream().filter(t -> !isDatabricksTool(t) || all.stream().anyMatch(c -> visible(t, c))).toList();
+    }
+
+    /**
+     * Pipeline step for Databricks tools: the connection of this call (variable {@code connection}); a tool hidden
+     * on it is refused; a state change on a {@code confirm} group needs the human's yes.
+     */
+    public void authorize(Exchange exchange) {
+        ToolDefinition tool = exchange.getVariable("tool", ToolDefinition.class);
+        connections.resolve(exchange);
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        if (!visible(tool, connection)) {
+            throw new ToolExecutionException("The tool " + tool.name() + " is not enabled on workspace '"
+                    + connection.name() + "'. A tenant admin can enable the '" + tool.group() + "' tools.");
+        }
+        if (changesState(tool) && connection.exposureOf(tool.group()) == Exposure.CONFIRM) {
+            confirm(exchange, tool, connection);
+        }
+    }
+
+    private void confirm(Exchange exchange, ToolDefinition tool, WorkspaceConnection connection) {
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        if (call.session() == null || !call.session().clientSupports("elicitation")) {
+            throw new ToolExecutionException("The tool " + tool.name() + " changes state on workspace '" + connection.name()
+                    + "' and needs a human's confirmation, but this MCP client does not support elicitation. "
+                    + "Use a client that can ask the user, or ask a tenant admin to set the '" + tool.group()
+                    + "' tools to 'on' for this workspace.");
+        }
+        JsonNode arguments = exchange.getVariable("toolArguments", JsonNode.class);
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", Map.of("confirm", Map.of("type", "boolean", "title", "Allow this action",
+                "description", "Yes runs " + tool.name() + " now")));
+        schema.put("required", List.of("confirm"));
+        String message = "An agent wants to run " + tool.name() + " (" + tool.title() + ") on Databricks workspace '"
+                + connection.name() + "' with arguments " + arguments + ". Allow it?";
+        JsonNode answer = call.askClient("elicitation/create", "elicitation",
+                Map.of("message", message, "requestedSchema", schema), confirmationTimeout);
+        boolean yes = "accept".equals(answer.path("action").asText()) && answer.path("content").path("confirm").asBoolean(false);
+        if (!yes) {
+            throw new ToolExecutionException("The user did not allow " + tool.name() + " (answer: "
+                    + answer.path("action").asText("none") + "). Nothing was changed. Do not retry unless the user asks.");
+        }
+    }
+}
