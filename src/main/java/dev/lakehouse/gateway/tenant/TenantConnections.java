@@ -54,6 +54,12 @@ public class TenantConnections {
                 c.clientSecret(), c.defaultWarehouse(), c.readOnly(), c.exposure());
     }
 
+    /** The exposure policy of each of a tenant's connections (no host is resolved: listing never calls out). */
+    public List<Map<String, TenantProperties.Exposure>> exposures(String tenant) {
+        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
+        return config == null ? List.of() : config.connections().values().stream().map(TenantProperties.Connection::exposure).toList();
+    }
+
     /** Workspace names of a tenant (for gateway_info and hints). */
     public List<String> names(String tenant) {
         TenantProperties.Tenant config = properties.tenants().get(tenant);

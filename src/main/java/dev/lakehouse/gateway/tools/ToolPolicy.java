@@ -42,13 +42,13 @@ public class ToolPolicy {
     }
 
     public static boolean visible(ToolDefinition tool, WorkspaceConnection connection) {
+        return connection != null && visible(tool, connection.exposureOf(tool.group()));
+    }
+
+    static boolean visible(ToolDefinition tool, Exposure exposure) {
         if (!isDatabricksTool(tool)) {
             return true;
         }
-        if (connection == null) {
-            return false;
-        }
-        Exposure exposure = connection.exposureOf(tool.group());
         return switch (exposure) {
             case OFF -> false;
             case READ -> !changesState(tool);
@@ -61,9 +61,9 @@ public class ToolPolicy {
      * exposes it (a call then checks the connection it uses); hidden everywhere means absent and unknown.
      */
     public List<ToolDefinition> filter(List<ToolDefinition> tools, Exchange exchange) {
-        String tenant = exchange.getVariable("tenant", String.class);
-        List<WorkspaceConnection> all = connections.names(tenant).stream().map(n -> connections.connection(tenant, n)).toList();
-        return tools.stream().filter(t -> !isDatabricksTool(t) || all.stream().anyMatch(c -> visible(t, c))).toList();
+        List<java.util.Map<String, Exposure>> exposures = connections.exposures(exchange.getVariable("tenant", String.class));
+        return tools.stream().filter(t -> !isDatabricksTool(t)
+                || exposures.stream().anyMatch(e -> visible(t, e.getOrDefault(t.group(), Exposure.READ)))).toList();
     }
 
     /**
