@@ -26,6 +26,7 @@ public final class McpCall {
     private volatile Future<?> worker;
     private volatile McpSession createdSession;
     private double lastProgress = Double.NEGATIVE_INFINITY;
+    private final java.util.List<Runnable> cancelHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
         this.session = session;
@@ -71,10 +72,37 @@ public final class McpCall {
         return cancelled;
     }
 
+    /**
+     * Work to undo when this request is cancelled, run by the cancelling thread (e.g. cancel a statement upstream);
+     * runs at once if the request is cancelled already.
+     */
+    public void onCancel(Runnable hook) {
+        cancelHooks.add(hook);
+        if (cancelled && cancelHooks.remove(hook)) {
+            runQuietly(hook);
+        }
+    }
+
+    private static void runQuietly(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(McpCall.class).warn("cancellation hook failed: {}", e.toString());
+        }
+    }
+
     /** Stops the work of this request (notifications/cancelled, session end); no response is sent. */
     public void cancel() {
+        if (cancelled) {
+            return;
+        }
         cancelled = true;
         channel.abandon();
+        for (Runnable hook : cancelHooks) {
+            if (cancelHooks.remove(hook)) {
+                runQuietly(hook);
+            }
+        }
         Future<?> running = worker;
         if (running != null) {
             running.cancel(true);

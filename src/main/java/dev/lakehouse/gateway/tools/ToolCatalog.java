@@ -42,7 +42,7 @@ public class ToolCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ToolCatalog.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Set<String> FIELDS = Set.of("name", "title", "description", "group", "route", "inputSchema",
-            "outputSchema", "annotations");
+            "outputSchema", "annotations", "guardedWrites");
     private static final Set<String> HINTS = Set.of("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint");
     private static final String CURSOR_PREFIX = "tools:";
 
@@ -138,8 +138,13 @@ public class ToolCatalog {
                 annotations.put(hint.getKey(), hint.getValue().asBoolean());
             }
         }
+        JsonNode guarded = node.get("guardedWrites");
+        if (guarded != null && !guarded.isBoolean()) {
+            throw new ToolCatalogException("Tool catalog " + at + ": field 'guardedWrites' must be a boolean");
+        }
         return new ToolDefinition(name, title == null ? null : title.asText(), description, group, route,
-                node.get("inputSchema"), node.get("outputSchema"), annotations, at, inputValidator, outputValidator);
+                node.get("inputSchema"), node.get("outputSchema"), annotations, at, inputValidator, outputValidator,
+                guarded != null && guarded.asBoolean());
     }
 
     private static String requiredText(JsonNode node, String field, String where) {

@@ -21,7 +21,16 @@ public record ToolDefinition(
         Map<String, Boolean> annotations,
         String source,
         Schema inputValidator,
-        Schema outputValidator) {
+        Schema outputValidator,
+        boolean guardedWrites) {
+
+    /** A tool without guarded writes (most tools). */
+    public ToolDefinition(String name, String title, String description, String group, String route, JsonNode inputSchema,
+            JsonNode outputSchema, Map<String, Boolean> annotations, String source, Schema inputValidator,
+            Schema outputValidator) {
+        this(name, title, description, group, route, inputSchema, outputSchema, annotations, source, inputValidator,
+                outputValidator, false);
+    }
 
     /** Vendor key for the group tag in a tool's {@code _meta} (MCP reserves only the modelcontextprotocol/mcp prefixes). */
     public static final String GROUP_META_KEY = "dev.lakehouse/group";

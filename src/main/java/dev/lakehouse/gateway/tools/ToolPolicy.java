@@ -51,7 +51,8 @@ public class ToolPolicy {
         }
         return switch (exposure) {
             case OFF -> false;
-            case READ -> !changesState(tool);
+            // a tool with guarded writes (execute_sql) serves reads in read mode and refuses writes itself
+            case READ -> !changesState(tool) || tool.guardedWrites();
             case ON, CONFIRM -> true;
         };
     }
@@ -78,12 +79,28 @@ public class ToolPolicy {
             throw new ToolExecutionException("The tool " + tool.name() + " is not enabled on workspace '"
                     + connection.name() + "'. A tenant admin can enable the '" + tool.group() + "' tools.");
         }
-        if (changesState(tool) && connection.exposureOf(tool.group()) == Exposure.CONFIRM) {
-            confirm(exchange, tool, connection);
+        if (changesState(tool) && !tool.guardedWrites() && connection.exposureOf(tool.group()) == Exposure.CONFIRM) {
+            confirm(exchange, tool, connection, null);
         }
     }
 
-    private void confirm(Exchange exchange, ToolDefinition tool, WorkspaceConnection connection) {
+    /**
+     * For tools with guarded writes: a write on this connection needs the group on (or confirm, then the human's
+     * yes) and a connection that is not read-only; otherwise a tool error says why.
+     */
+    public void authorizeWrite(Exchange exchange, String what) {
+        ToolDefinition tool = exchange.getVariable("tool", ToolDefinition.class);
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        Exposure exposure = connection.exposureOf(tool.group());
+        if (connection.readOnly() || exposure == Exposure.READ || exposure == Exposure.OFF) {
+            throw new ToolExecutionException("Workspace '" + connection.name() + "' is read-only for agents. " + what);
+        }
+        if (exposure == Exposure.CONFIRM) {
+            confirm(exchange, tool, connection, what);
+        }
+    }
+
+    private void confirm(Exchange exchange, ToolDefinition tool, WorkspaceConnection connection, String what) {
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
         if (call.session() == null || !call.session().clientSupports("elicitation")) {
             throw new ToolExecutionException("The tool " + tool.name() + " changes state on workspace '" + connection.name()
@@ -98,7 +115,7 @@ public class ToolPolicy {
                 "description", "Yes runs " + tool.name() + " now")));
         schema.put("required", List.of("confirm"));
         String message = "An agent wants to run " + tool.name() + " (" + tool.title() + ") on Databricks workspace '"
-                + connection.name() + "' with arguments " + arguments + ". Allow it?";
+                + connection.name() + "' with arguments " + arguments + (what == null ? "" : " — " + what) + ". Allow it?";
         JsonNode answer = call.askClient("elicitation/create", "elicitation",
                 Map.of("message", message, "requestedSchema", schema), confirmationTimeout);
         boolean yes = "accept".equals(answer.path("action").asText()) && answer.path("content").path("confirm").asBoolean(false);
