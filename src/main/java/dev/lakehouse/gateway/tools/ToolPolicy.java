@@ -16,7 +16,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Which Databricks tools a tenant's connection exposes, and the human confirmation of state changes. Per connection
+ * Which Databricks tools a tenant's connection exposes (and the caller's token scopes allow: a Databricks tool needs
+ * its group's scope when OAuth is on), and the human confirmation of state changes. Per connection
  * each tool group is {@code off}, {@code read} (only read-only tools; the default), {@code on} or {@code confirm}
  * (state-changing tools ask the human through elicitation/create first). Hidden tools are absent from tools/list and
  * answer like unknown tools.
@@ -26,11 +27,14 @@ public class ToolPolicy {
 
     private final TenantConnections connections;
     private final Duration confirmationTimeout;
+    private final boolean groupScopes;
 
     public ToolPolicy(TenantConnections connections,
-            @Value("${gateway.mcp.client-request-timeout}") Duration confirmationTimeout) {
+            @Value("${gateway.mcp.client-request-timeout}") Duration confirmationTimeout,
+            @Value("${gateway.identity.group-scopes:true}") boolean groupScopes) {
         this.connections = connections;
         this.confirmationTimeout = confirmationTimeout;
+        this.groupScopes = groupScopes;
     }
 
     public static boolean isDatabricksTool(ToolDefinition tool) {
@@ -61,10 +65,13 @@ public class ToolPolicy {
      * The tools this caller may see: a Databricks tool is listed when at least one of the tenant's connections
      * exposes it (a call then checks the connection it uses); hidden everywhere means absent and unknown.
      */
+    @SuppressWarnings("unchecked")
     public List<ToolDefinition> filter(List<ToolDefinition> tools, Exchange exchange) {
         List<java.util.Map<String, Exposure>> exposures = connections.exposures(exchange.getVariable("tenant", String.class));
+        java.util.Set<String> scopes = exchange.getVariable("scopes", java.util.Set.class);
         return tools.stream().filter(t -> !isDatabricksTool(t)
-                || exposures.stream().anyMatch(e -> visible(t, e.getOrDefault(t.group(), Exposure.READ)))).toList();
+                || (exposures.stream().anyMatch(e -> visible(t, e.getOrDefault(t.group(), Exposure.READ)))
+                        && (scopes == null || !groupScopes || scopes.contains(t.group())))).toList();
     }
 
     /**
