@@ -245,6 +245,21 @@ class SqlToolsTest extends GatewayTestBase {
     }
 
     @Test
+    void aStatementHandleBelongsToTheConnectionThatStartedIt() {
+        try (McpSyncClient client = client()) {
+            Map<String, Object> started = structured(call(client, "execute_sql", Map.of("statement", "SELECT 1 AS one")));
+            Object id = started.get("statement_id");
+            assertThat(structured(call(client, "get_statement_result", Map.of("statement_id", id))).get("rows"))
+                    .isEqualTo(List.of(List.of("1")));
+            McpSchema.CallToolResult foreign = call(client, "get_statement_result", Map.of("statement_id", id, "workspace", "globex"));
+            assertThat(foreign.isError()).isTrue();
+            assertThat(text(foreign)).contains("unknown on this workspace");
+            McpSchema.CallToolResult cancel = call(client, "cancel_statement", Map.of("statement_id", id, "workspace", "globex"));
+            assertThat(cancel.isError()).isTrue();
+        }
+    }
+
+    @Test
     void failuresAreToolErrorsTheModelCanActOn() {
         try (McpSyncClient client = client()) {
             McpSchema.CallToolResult missing = call(client, "execute_sql", Map.of("statement", "SELECT * FROM samples.tpch.nope"));
@@ -258,7 +273,7 @@ class SqlToolsTest extends GatewayTestBase {
 
             McpSchema.CallToolResult unknown = call(client, "get_statement_result", Map.of("statement_id", "01ef-unknown"));
             assertThat(unknown.isError()).isTrue();
-            assertThat(text(unknown)).contains("run the query again");
+            assertThat(text(unknown)).contains("run the query again");   // never started here: unknown
 
             McpSchema.CallToolResult invalid = call(client, "get_statement_result", Map.of("statement_id", "../../etc"));
             assertThat(invalid.isError()).isTrue();

@@ -34,12 +34,15 @@ public class SqlStatements {
     private final ToolPolicy policy;
     private final DatabricksProperties.Sql sql;
     private final ProducerTemplate producer;
+    private final StatementOwners owners;
 
-    public SqlStatements(ReadOnlySqlGuard guard, ToolPolicy policy, DatabricksProperties properties, CamelContext camel) {
+    public SqlStatements(ReadOnlySqlGuard guard, ToolPolicy policy, DatabricksProperties properties, CamelContext camel,
+            StatementOwners owners) {
         this.guard = guard;
         this.policy = policy;
         this.sql = properties.sql();
         this.producer = camel.createProducerTemplate();
+        this.owners = owners;
     }
 
     private static JsonNode args(Exchange exchange) {
@@ -162,10 +165,15 @@ public class SqlStatements {
         request(exchange, "POST", STATEMENTS + "/" + id + "/cancel", Map.of(), "Check the statement id.");
     }
 
-    private static String statementIdArgument(Exchange exchange) {
+    /** A statement this tenant's connection started through the gateway; any other id is unknown. */
+    private String statementIdArgument(Exchange exchange) {
         String id = args(exchange).path("statement_id").asText();
         if (!id.matches("[A-Za-z0-9-]{1,64}")) {
             throw new ToolExecutionException("statement_id must be the id returned by execute_sql.");
+        }
+        if (!owners.owns(id, exchange.getVariable("connection", WorkspaceConnection.class))) {
+            throw new ToolExecutionException("Statement " + id + " is unknown on this workspace (or its results expired): "
+                    + "run the query again with execute_sql.");
         }
         return id;
     }
@@ -179,6 +187,7 @@ public class SqlStatements {
         exchange.setVariable("sqlStatement", response);
         if (exchange.getVariable("sqlStatementId", String.class) == null || !exchange.getVariable("sqlCancelArmed", false, Boolean.class)) {
             exchange.setVariable("sqlStatementId", id);
+            owners.record(id, exchange.getVariable("connection", WorkspaceConnection.class));
             armCancel(exchange, id);
         }
     }
