@@ -15,10 +15,12 @@ public class GatewayInfoTool {
 
     private final McpProperties properties;
     private final ToolCatalog catalog;
+    private final dev.lakehouse.gateway.tenant.TenantConnections connections;
 
-    public GatewayInfoTool(McpProperties properties, ToolCatalog catalog) {
+    public GatewayInfoTool(McpProperties properties, ToolCatalog catalog, dev.lakehouse.gateway.tenant.TenantConnections connections) {
         this.properties = properties;
         this.catalog = catalog;
+        this.connections = connections;
     }
 
     public Map<String, Object> describe(Exchange exchange) {
@@ -30,6 +32,8 @@ public class GatewayInfoTool {
         info.put("version", properties.serverVersion());
         info.put("protocolVersion", call.session() == null ? null : call.session().protocolVersion());
         info.put("tenant", exchange.getVariable("tenant", String.class));
+        // names only: hosts and credentials of a tenant's connections are not for agents
+        info.put("workspaces", connections.names(exchange.getVariable("tenant", String.class)));
         info.put("toolGroups", groups);
         return info;
     }
