@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * Paging and shaping of Databricks list answers for agents: one upstream page per call (never an unbounded walk),
  * an opaque {@code cursor} for the next, and only the fields an agent needs, so a listing costs little context.
  * <p>
- * Route contract: set variable {@code pageParam} (the upstream page-size parameter, e.g. {@code max_results}) before
+ * Route contract: set variable {@code pageParam} (the upstream page-size parameter, e.g. {@code max_results}; and
+ * {@code pageMax} when the API accepts fewer than the gateway's maximum) before
  * {@link #pageQuery}; after the call set {@code resultItems} (the items key) and {@code resultFields} (comma list)
  * and call {@link #page}.
  */
@@ -43,8 +44,9 @@ public class DatabricksShapes {
         Map<String, Object> query = exchange.getVariable("dbQuery", Map.class);
         query = query == null ? new LinkedHashMap<>() : new LinkedHashMap<>(query);
         int size = arguments.path("page_size").asInt(properties.defaultPageSize());
-        query.put(exchange.getVariable("pageParam", "max_results", String.class),
-                Math.max(1, Math.min(size, properties.maxPageSize())));
+        // the gateway's maximum, and the API's own where it is lower (variable pageMax: jobs 100, runs 25)
+        int max = Math.min(properties.maxPageSize(), exchange.getVariable("pageMax", Integer.MAX_VALUE, Integer.class));
+        query.put(exchange.getVariable("pageParam", "max_results", String.class), Math.max(1, Math.min(size, max)));
         String cursor = arguments.path("cursor").asText(null);
         if (cursor != null && !cursor.isBlank()) {
             query.put(exchange.getVariable("pageTokenParam", "page_token", String.class), decode(cursor));
