@@ -13,6 +13,8 @@ import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  * errors the model can act on. Response bodies are parsed, never logged.
  */
 @Component("databricksCalls")
-public class DatabricksCalls {
+public class DatabricksCalls implements HttpClientConfigurer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksCalls.class);
 
@@ -40,6 +42,16 @@ public class DatabricksCalls {
         this.properties = properties;
         this.tokens = tokens;
         this.userAgent = "databricks-mcp-gateway/" + version;
+    }
+
+    /**
+     * The camel-http client of route databricks-call: no automatic retries of its own. Apache HttpClient 5 would
+     * otherwise re-send on 429/503 (sleeping out any Retry-After on the calling thread, however long) and on a
+     * dropped connection, behind the route's back: twice the attempts, and max-retry-after ignored.
+     */
+    @Override
+    public void configureHttpClient(HttpClientBuilder clientBuilder) {
+        clientBuilder.disableAutomaticRetries();
     }
 
     /** Before the first attempt. */
@@ -111,8 +123,9 @@ public class DatabricksCalls {
         } else if ((status == 401 || status == 403) && attempt == 1 && text.contains("Invalid access token")) {
             WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
             if ("oauth-m2m".equals(connection.auth())) {
-                // the cached token was revoked or expired early: fetch a fresh one once
-                tokens.invalidate(connection);
+                // the cached token was revoked or expired early: fetch a fresh one once (unless a concurrent call
+                // already replaced the token this attempt used)
+                tokens.invalidate(connection, exchange.getVariable(DatabricksTokens.TOKEN_GENERATION, Long.class));
                 retry = true;
             }
         }
@@ -120,6 +133,22 @@ public class DatabricksCalls {
                 status, attempt, retry ? ", retrying" : "");
         exchange.setVariable("dbRetry", retry);
         exchange.setVariable("dbRetryDelayMs", delayMs);
+    }
+
+    /** After an attempt that got no HTTP answer (refused, dropped, timed out): status 0, and a GET may try again. */
+    public void unreachable(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempt = exchange.getVariable("dbAttempt", 1, Integer.class);
+        boolean retry = "GET".equals(exchange.getVariable("dbMethod", "GET", String.class))
+                && attempt < properties.maxAttempts() && !(caught instanceof java.io.InterruptedIOException);
+        LOG.debug("databricks {} {} -> no answer: {} (attempt {}{})", exchange.getVariable("dbMethod"),
+                exchange.getVariable("dbPath"), caught == null ? "?" : caught.getClass().getSimpleName(), attempt,
+                retry ? ", retrying" : "");
+        exchange.setVariable("dbStatus", 0);
+        exchange.setVariable("dbResponseText", "");
+        exchange.setVariable("dbRetryAfter", null);
+        exchange.setVariable("dbRetry", retry);
+        exchange.setVariable("dbRetryDelayMs", retry ? 200L : 0L);
     }
 
     static Long retryAfterSeconds(String header) {

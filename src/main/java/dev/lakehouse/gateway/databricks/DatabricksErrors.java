@@ -31,6 +31,10 @@ public final class DatabricksErrors {
         } else if (status == 403) {
             text = "Permission denied by Databricks " + workspace + " (" + orDefault(code, "PERMISSION_DENIED") + "): "
                     + message + ". The connection's principal lacks this privilege; ask a workspace admin.";
+        } else if (status == 400 && isPageTokenError(message)) {
+            // the upstream page token inside the agent's cursor was rejected (tampered, or from another listing)
+            return "Invalid cursor (Databricks: " + orDefault(code, "INVALID_PARAMETER_VALUE") + "): pass the next_cursor "
+                    + "value of the previous page unchanged, or omit cursor to start from the first page.";
         } else if (status >= 500) {
             text = "Databricks " + workspace + " failed (HTTP " + status + ", " + orDefault(code, "INTERNAL_ERROR")
                     + "): " + message + ". Try again later.";
@@ -38,6 +42,11 @@ public final class DatabricksErrors {
             text = "Databricks refused the request (HTTP " + status + ", " + orDefault(code, "BAD_REQUEST") + "): " + message + ".";
         }
         return hint == null || hint.isBlank() ? text : text + " " + hint;
+    }
+
+    private static boolean isPageTokenError(String message) {
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("page_token") || lower.contains("page token");
     }
 
     private static String orDefault(String code, String fallback) {

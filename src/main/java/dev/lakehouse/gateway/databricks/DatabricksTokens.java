@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,12 +36,16 @@ public class DatabricksTokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksTokens.class);
 
+    /** Exchange variable: which cached M2M token an attempt sent (a number, not the token), for {@link #invalidate}. */
+    public static final String TOKEN_GENERATION = "dbTokenGeneration";
+
     private final Map<String, CompletableFuture<CachedToken>> cache = new ConcurrentHashMap<>();
+    private final AtomicLong generations = new AtomicLong();
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final DatabricksProperties properties;
 
-    record CachedToken(String accessToken, Instant refreshAt, Instant expiresAt) {
+    record CachedToken(String accessToken, Instant refreshAt, Instant expiresAt, long generation) {
     }
 
     public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties) {
@@ -52,7 +57,13 @@ public class DatabricksTokens {
     /** Route step: sets the Authorization header for variable {@code connection}. */
     public void authorize(Exchange exchange) {
         WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
-        exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken(connection));
+        if ("oauth-m2m".equals(connection.auth())) {
+            CachedToken token = m2mToken(connection);
+            exchange.setVariable(TOKEN_GENERATION, token.generation());
+            exchange.getMessage().setHeader("Authorization", "Bearer " + token.accessToken());
+        } else {
+            exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken(connection));
+        }
     }
 
     public String accessToken(WorkspaceConnection connection) {
@@ -65,7 +76,7 @@ public class DatabricksTokens {
                 return connection.token();
             }
             case "oauth-m2m" -> {
-                return m2mToken(connection);
+                return m2mToken(connection).accessToken();
             }
             default -> throw new ToolExecutionException("The workspace connection '" + connection.name()
                     + "' uses an unsupported auth type '" + connection.auth() + "' (use pat or oauth-m2m).");
@@ -77,13 +88,26 @@ public class DatabricksTokens {
         cache.remove(connection.key());
     }
 
-    private String m2mToken(WorkspaceConnection connection) {
+    /**
+     * Forgets the cached token only if it is still the one the workspace rejected ({@code generation}): when many
+     * calls are rejected at once, the first fetches a new token and the others must not throw that one away too.
+     */
+    public void invalidate(WorkspaceConnection connection, Long generation) {
+        if (generation == null) {
+            invalidate(connection);
+            return;
+        }
+        cache.computeIfPresent(connection.key(), (key, current) -> current.isDone() && !current.isCompletedExceptionally()
+                && current.join().generation() == generation ? null : current);
+    }
+
+    private CachedToken m2mToken(WorkspaceConnection connection) {
         while (true) {
             CompletableFuture<CachedToken> current = cache.get(connection.key());
             if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
                 CachedToken token = current.join();
                 if (Instant.now().isBefore(token.refreshAt())) {
-                    return token.accessToken();
+                    return token;
                 }
             }
             if (current == null || current.isDone()) {
@@ -100,10 +124,10 @@ public class DatabricksTokens {
                     cache.remove(connection.key(), refresh);
                     throw e;
                 }
-                return refresh.join().accessToken();
+                return refresh.join();
             }
             try {
-                return current.get().accessToken();   // another call is refreshing: wait for its result
+                return current.get();   // another call is refreshing: wait for its result
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ToolExecutionException("The call was interrupted while the workspace token was refreshed.");
@@ -151,7 +175,8 @@ public class DatabricksTokens {
         // refresh ahead: at the configured margin, or half-way for short-lived tokens
         long margin = Math.min(properties.tokenRefreshMargin().toSeconds(), lifetime / 2);
         LOG.debug("new access token for connection {} valid {} s", connection.key(), lifetime);
-        return new CachedToken(body.get("access_token").asText(), now.plusSeconds(lifetime - margin), now.plusSeconds(lifetime));
+        return new CachedToken(body.get("access_token").asText(), now.plusSeconds(lifetime - margin), now.plusSeconds(lifetime),
+                generations.incrementAndGet());
     }
 
     private JsonNode parse(String body) {
