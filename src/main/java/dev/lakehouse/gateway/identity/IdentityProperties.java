@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param defaultTenant  the tenant of every caller in unauthenticated mode
  * @param tenantClaim    the token claim naming the tenant (Keycloak organizations: {@code organization})
  * @param groupScopes    whether a Databricks tool needs its group's scope in the token (catalog, sql, ...)
+ * @param clockSkew      tolerance for exp/nbf between the issuer's clock and ours
  */
 @ConfigurationProperties(prefix = "gateway.identity")
 public record IdentityProperties(List<String> issuers, String resource, String defaultTenant, String tenantClaim,
-        boolean groupScopes) {
+        boolean groupScopes, java.time.Duration clockSkew) {
 
     public IdentityProperties {
         issuers = issuers == null ? List.of() : issuers.stream().filter(i -> !i.isBlank()).map(String::trim).toList();
+        clockSkew = clockSkew == null ? java.time.Duration.ofSeconds(30) : clockSkew;
     }
 
     public boolean oauthEnabled() {

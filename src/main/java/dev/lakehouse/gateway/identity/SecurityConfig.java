@@ -25,7 +25,8 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
@@ -106,7 +107,8 @@ public class SecurityConfig {
                 }
                 OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
                         aud -> aud != null && aud.contains(identity.resource()));
-                decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(i), audience));
+                decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(i),
+                        new JwtTimestampValidator(identity.clockSkew()), audience));
                 JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
                 provider.setJwtAuthenticationConverter(new GatewayJwtConverter());
                 return provider::authenticate;
