@@ -1,0 +1,301 @@
+package dev.lakehouse.gateway.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.lakehouse.gateway.identity.keycloak.KeycloakTestServer;
+import dev.lakehouse.gateway.identity.keycloak.UserLogin;
+import dev.lakehouse.gateway.support.GatewayTestBase;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The attack matrix of the OAuth resource server, against a real Keycloak (the keycloak-quarkus-dist archive, on
+ * loopback) and the gateway in OAuth mode: every refusal is the right status with the right challenge, tenants are
+ * isolated, agents, users and brokered users get through, and cached keys outlive a Keycloak outage.
+ */
+@TestPropertySource(properties = {
+        "gateway.identity.clock-skew=1s",
+        "gateway.tenants.acme.connections.main.host=emulator:acme",
+        "gateway.tenants.acme.connections.main.auth=pat",
+        "gateway.tenants.acme.connections.main.token=dapi-acme-emulator-pat",
+        "gateway.tenants.acme.connections.main.default-warehouse=abe1d5bac8fac744",
+        "gateway.tenants.globex.connections.main.host=emulator:globex",
+        "gateway.tenants.globex.connections.main.auth=pat",
+        "gateway.tenants.globex.connections.main.token=dapi-globex-emulator-pat",
+        "gateway.tenants.globex.connections.main.default-warehouse=ac7c3b7a426c825f"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OAuthResourceServerTest extends GatewayTestBase {
+
+    static final KeycloakTestServer KEYCLOAK = KeycloakTestServer.shared();
+    static final String RESOURCE = "http://localhost:8080/mcp";
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        registry.add("gateway.identity.issuers", KEYCLOAK::issuer);
+        registry.add("gateway.identity.resource", () -> RESOURCE);
+    }
+
+    static String acmeAgent(String... scopes) {
+        return KEYCLOAK.tokenFor("acme-agent", "acme-agent-secret", scopes);
+    }
+
+    static String globexAgent(String... scopes) {
+        return KEYCLOAK.tokenFor("globex-agent", "globex-agent-secret", scopes);
+    }
+
+    private HttpResponse<String> initialize(String token) throws Exception {
+        HttpRequest.Builder request = post("""
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
+                 "capabilities":{},"clientInfo":{"name":"oauth-test","version":"1"}}}""");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    private String session(String token) throws Exception {
+        HttpResponse<String> init = initialize(token);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private HttpResponse<String> call(String token, String session, String body) throws Exception {
+        return send(inSession(session, body).header("Authorization", "Bearer " + token).build());
+    }
+
+    private JsonNode tool(String token, String session, String name, Map<String, Object> arguments) throws Exception {
+        HttpResponse<String> response = call(token, session, request(2, "tools/call", Map.of("name", name, "arguments", arguments)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response.body()).path("result");
+    }
+
+    @Test
+    @Order(1)
+    void noTokenGets401WithTheDiscoveryChainOfRfc9728() throws Exception {
+        HttpResponse<String> refused = initialize(null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        String challenge = refused.headers().firstValue("WWW-Authenticate").orElseThrow();
+        assertThat(challenge).startsWith("Bearer ")
+                .contains("resource_metadata=\"http://localhost:8080/.well-known/oauth-protected-resource/mcp\"")
+                .contains("scope=\"").doesNotContain("error=");   // no token sent: no error code (RFC 6750 §3.1)
+
+        for (String path : List.of("/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource")) {
+            HttpResponse<String> metadata = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+            assertThat(metadata.statusCode()).isEqualTo(200);
+            JsonNode document = json(metadata.body());
+            assertThat(document.path("resource").asText()).isEqualTo(RESOURCE);
+            assertThat(document.path("authorization_servers").get(0).asText()).isEqualTo(KEYCLOAK.issuer());
+            assertThat(document.path("bearer_methods_supported").toString()).isEqualTo("[\"header\"]");
+        }
+        HttpResponse<String> authorizationServer = send(HttpRequest.newBuilder(
+                URI.create(KEYCLOAK.issuer() + "/.well-known/openid-configuration")).build());
+        assertThat(json(authorizationServer.body()).path("token_endpoint").asText()).startsWith(KEYCLOAK.issuer());
+    }
+
+    @Test
+    @Order(2)
+    void aClientCredentialsAgentWorksEndToEnd() throws Exception {
+        String token = acmeAgent();
+        String session = session(token);
+        JsonNode info = tool(token, session, "gateway_info", Map.of()).path("structuredContent");
+        assertThat(info.path("tenant").asText()).isEqualTo("acme");
+        JsonNode rows = tool(token, session, "execute_sql", Map.of("statement", "SELECT count(*) AS regions FROM samples.tpch.region"));
+        assertThat(rows.path("structuredContent").path("rows").toString()).isEqualTo("[[\"5\"]]");
+        // the agent's response never carries the gateway's Databricks credentials
+        assertThat(rows.toString()).doesNotContain("dapi-");
+    }
+
+    @Test
+    @Order(3)
+    void aTokenWithoutTheGatewayAudienceIsRefused() throws Exception {
+        HttpResponse<String> refused = initialize(KEYCLOAK.tokenFor("acme-agent-noaud", "acme-agent-noaud-secret"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_token\"");
+    }
+
+    @Test
+    @Order(4)
+    void aTokenOfAnotherIssuerIsRefused() throws Exception {
+        assertThat(initialize(KEYCLOAK.tokenFromOtherIssuer()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(5)
+    void aTamperedTokenIsRefused() throws Exception {
+        String[] parts = acmeAgent().split("\\.");
+        ObjectNode claims = (ObjectNode) JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        claims.putArray("organization").add("globex");
+        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(JSON.writeValueAsBytes(claims)) + "." + parts[2];
+        assertThat(initialize(forged).statusCode()).isEqualTo(401);
+        assertThat(initialize(parts[0] + "." + parts[1] + ".AAAA").statusCode()).isEqualTo(401);
+        assertThat(initialize("not-a-jwt").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(6)
+    void anExpiredTokenIsRefused() throws Exception {
+        String client = "acme-agent";
+        String admin = KEYCLOAK.adminToken();
+        JsonNode representation = json(send(HttpRequest.newBuilder(URI.create(KEYCLOAK.baseUrl()
+                + "/admin/realms/mcp-gateway/clients?clientId=" + client)).header("Authorization", "Bearer " + admin).build()).body()).get(0);
+        String id = representation.path("id").asText();
+        ObjectNode updated = representation.deepCopy();
+        updated.with("attributes").put("access.token.lifespan", "2");
+        put(KEYCLOAK.baseUrl() + "/admin/realms/mcp-gateway/clients/" + id, admin, updated);
+        String shortLived;
+        try {
+            shortLived = acmeAgent();
+        } finally {
+            put(KEYCLOAK.baseUrl() + "/admin/realms/mcp-gateway/clients/" + id, admin, representation);
+        }
+        long expiresAt = KeycloakTestServer.claims(shortLived).path("exp").asLong();
+        assertThat(expiresAt - Instant.now().getEpochSecond()).isLessThanOrEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> initialize(shortLived).statusCode() == 401);
+    }
+
+    private void put(String url, String token, JsonNode body) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(7)
+    void aTokenInTheQueryStringIsRefused() throws Exception {
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(mcpUri() + "?access_token=" + acmeAgent()))
+                .header("Content-Type", "application/json").header("Accept", ACCEPT_BOTH)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
+        assertThat(refused.statusCode()).isIn(400, 401);
+    }
+
+    @Test
+    @Order(8)
+    void aMissingGroupScopeHidesTheToolsAndACallGets403NamingTheScope() throws Exception {
+        String token = KEYCLOAK.tokenFor("acme-agent-readonly", "acme-agent-readonly-secret");   // catalog, no sql
+        String session = session(token);
+        JsonNode tools = json(call(token, session, request(2, "tools/list", Map.of())).body()).path("result").path("tools");
+        assertThat(tools.toString()).contains("\"list_catalogs\"").doesNotContain("\"execute_sql\"");
+
+        HttpResponse<String> denied = call(token, session, request(3, "tools/call",
+                Map.of("name", "execute_sql", "arguments", Map.of("statement", "SELECT 1"))));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("error=\"insufficient_scope\"").contains("scope=\"sql\"").contains("resource_metadata=");
+    }
+
+    @Test
+    @Order(9)
+    void tenantsCannotReachEachOthersSessionsStatementsOrWorkspaces() throws Exception {
+        String acme = acmeAgent();
+        String globex = globexAgent();
+        String acmeSession = session(acme);
+        // another tenant presenting the session id: as if it never existed
+        assertThat(call(globex, acmeSession, request(2, "ping", Map.of())).statusCode()).isEqualTo(404);
+
+        JsonNode started = tool(acme, acmeSession, "execute_sql", Map.of("statement", "SELECT 7 AS n")).path("structuredContent");
+        String statement = started.path("statement_id").asText();
+        String globexSession = session(globex);
+        JsonNode foreign = tool(globex, globexSession, "get_statement_result", Map.of("statement_id", statement));
+        assertThat(foreign.path("isError").asBoolean()).isTrue();
+        assertThat(foreign.toString()).contains("unknown");
+
+        assertThat(tool(globex, globexSession, "gateway_info", Map.of()).path("structuredContent").path("tenant").asText())
+                .isEqualTo("globex");
+        JsonNode acmeOnly = tool(globex, globexSession, "list_catalogs", Map.of("workspace", "acme"));
+        assertThat(acmeOnly.path("isError").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(10)
+    void aUserLogsInWithAuthorizationCodeAndPkce() throws Exception {
+        UserLogin.Tokens alice = UserLogin.login(KEYCLOAK, "alice", "alice-password", "sql");
+        String session = session(alice.accessToken());
+        JsonNode info = tool(alice.accessToken(), session, "gateway_info", Map.of()).path("structuredContent");
+        assertThat(info.path("tenant").asText()).isEqualTo("acme");
+        JsonNode catalogs = tool(alice.accessToken(), session, "list_catalogs", Map.of());
+        assertThat(catalogs.path("isError").asBoolean()).as(catalogs.toString()).isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void aUserOfTheTenantsOwnIdentityProviderGetsInThroughTheBroker() throws Exception {
+        UserLogin.Tokens carol = UserLogin.loginViaBroker(KEYCLOAK, "carol@globex.example", "carol", "carol-password", "sql");
+        String session = session(carol.accessToken());
+        assertThat(tool(carol.accessToken(), session, "gateway_info", Map.of()).path("structuredContent").path("tenant").asText())
+                .isEqualTo("globex");
+    }
+
+    @Test
+    @Order(12)
+    void aClientRegisteredDynamicallyFromLocalhostIsAccepted() throws Exception {
+        HttpResponse<String> registered = send(HttpRequest.newBuilder(URI.create(KEYCLOAK.issuer()
+                        + "/clients-registrations/openid-connect")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"client_name":"oauth-test-dcr","redirect_uris":["http://localhost:6274/oauth/callback"],
+                         "token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"]}""")).build());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String clientId = json(registered.body()).path("client_id").asText();
+        UserLogin.Tokens alice = UserLogin.of(KEYCLOAK, clientId, UserLogin.INSPECTOR_REDIRECT).password("alice", "alice-password");
+        assertThat(initialize(alice.accessToken()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(100)
+    void whileKeycloakIsDownCachedKeysWorkAndAnUnknownKeyFailsClosed() throws Exception {
+        String token = acmeAgent();
+        String session = session(token);   // the JWKS is cached now
+        RSAKey foreignKey = new RSAKeyGenerator(2048).keyID("not-a-keycloak-key").generate();
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(foreignKey.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(KEYCLOAK.issuer()).audience(RESOURCE).subject("intruder")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(300))).issueTime(new Date())
+                        .claim("organization", List.of("acme")).claim("scope", "mcp-gateway catalog sql").build());
+        forged.sign(new RSASSASigner(foreignKey));
+        KEYCLOAK.stop();
+        try {
+            assertThat(call(token, session, request(5, "ping", Map.of())).statusCode()).isEqualTo(200);
+            assertThat(initialize(token).statusCode()).isEqualTo(200);
+            assertThat(initialize(forged.serialize()).statusCode()).isEqualTo(401);
+        } finally {
+            KEYCLOAK.restart();
+        }
+        assertThat(initialize(acmeAgent()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(13)
+    void theCallersTokenIsNeverEchoedBack() throws Exception {
+        String token = acmeAgent();
+        HttpResponse<String> init = initialize(token);
+        assertThat(init.headers().map().toString()).doesNotContain(token.substring(token.length() - 20));
+        assertThat(init.body().getBytes(StandardCharsets.UTF_8).length).isPositive();
+    }
+}
