@@ -91,12 +91,18 @@ public final class OAuthEndpoints {
         return ApiResponse.json(tokenBody(access, null));
     }
 
-    private ApiResponse authorizationCode(ApiRequest request, Map<String, String> form) {
+    /** The U2M client of a code or refresh grant (Basic header or form body), or null when it does not authenticate. */
+    private String authenticatedU2mClient(ApiRequest request, Map<String, String> form) {
         String[] basic = basicCredentials(request);
         String clientId = basic != null ? basic[0] : form.get("client_id");
         String secret = basic != null ? basic[1] : form.get("client_secret");
         U2mClient client = identities.u2mClient(clientId);
-        if (client == null || !secretMatches(client, secret)) {
+        return client != null && secretMatches(client, secret) ? clientId : null;
+    }
+
+    private ApiResponse authorizationCode(ApiRequest request, Map<String, String> form) {
+        String clientId = authenticatedU2mClient(request, form);
+        if (clientId == null) {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
         TokenStore.AuthCode code = tokens.redeemCode(form.get("code"));
@@ -121,11 +127,8 @@ public final class OAuthEndpoints {
     }
 
     private ApiResponse refresh(ApiRequest request, Map<String, String> form) {
-        String[] basic = basicCredentials(request);
-        String clientId = basic != null ? basic[0] : form.get("client_id");
-        String secret = basic != null ? basic[1] : form.get("client_secret");
-        U2mClient client = identities.u2mClient(clientId);
-        if (client == null || !secretMatches(client, secret)) {
+        String clientId = authenticatedU2mClient(request, form);
+        if (clientId == null) {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
         TokenStore.TokenRecord old = tokens.find(form.get("refresh_token"));
