@@ -56,25 +56,7 @@ public final class ClusterEndpoints {
         List<String> states = new ArrayList<>();
         request.queryAll("filter_by.cluster_states").forEach(s -> states.add(s.toUpperCase(Locale.ROOT)));
         List<ObjectNode> all = clusters.list(states, request.query("sort_by.field"), request.query("sort_by.direction"));
-        Integer pageSize = request.queryInt("page_size");
-        if (pageSize != null && pageSize < 0) {
-            throw ApiException.invalidParameter("page_size must not be negative");
-        }
-        int offset = PageToken.decode(request.query("page_token"));
-        int size = pageSize == null || pageSize == 0 ? Math.max(1, all.size()) : pageSize;
-        int end = Math.min(all.size(), offset + size);
-        ObjectNode body = Json.obj();
-        ArrayNode page = body.putArray("clusters");
-        for (int i = Math.min(offset, all.size()); i < end; i++) {
-            page.add(all.get(i));
-        }
-        if (end < all.size()) {
-            body.put("next_page_token", PageToken.encode(end));
-        }
-        if (offset > 0) {
-            body.put("prev_page_token", PageToken.encode(Math.max(0, offset - size)));
-        }
-        return body;
+        return PageToken.slice(request, all, "clusters", true);
     }
 
     private Object resize(ApiRequest request) {

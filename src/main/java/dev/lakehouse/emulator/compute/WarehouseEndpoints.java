@@ -37,21 +37,6 @@ public final class WarehouseEndpoints {
 
     private Object list(ApiRequest request) {
         List<ObjectNode> all = warehouses.list(request.baseUrl());
-        Integer pageSize = request.queryInt("page_size");
-        if (pageSize != null && pageSize < 0) {
-            throw ApiException.invalidParameter("page_size must not be negative");
-        }
-        int offset = PageToken.decode(request.query("page_token"));
-        int size = pageSize == null || pageSize == 0 ? Math.max(1, all.size()) : pageSize;
-        int end = Math.min(all.size(), offset + size);
-        ObjectNode body = Json.obj();
-        ArrayNode page = body.putArray("warehouses");
-        for (int i = Math.min(offset, all.size()); i < end; i++) {
-            page.add(all.get(i));
-        }
-        if (end < all.size()) {
-            body.put("next_page_token", PageToken.encode(end));
-        }
-        return body;
+        return PageToken.slice(request, all, "warehouses", false);
     }
 }
