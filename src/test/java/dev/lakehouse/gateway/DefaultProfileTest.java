@@ -26,7 +26,9 @@ import org.springframework.context.ApplicationContext;
  * Loopback only, the emulator up as a separate HTTP server, and no conformance fixture anywhere.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"emulator.workspaces.acme.port=0", "emulator.workspaces.globex.port=0"})
+        properties = {"emulator.workspaces.acme.port=0", "emulator.workspaces.globex.port=0",
+                // the default run keeps its database in ./data; this test keeps it in memory
+                "spring.datasource.url=jdbc:h2:mem:default-profile-test;DB_CLOSE_DELAY=-1"})
 class DefaultProfileTest {
 
     @LocalServerPort

@@ -40,7 +40,8 @@ public class ScopeGuard {
     public void checkToolCall(Exchange exchange) {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
         Set<String> scopes = exchange.getVariable("scopes", Set.class);
-        if (scopes == null || !"tools/call".equals(message.method())) {
+        // a scoped MCP URL has no token to step up: a tool outside its groups answers like an unknown tool
+        if (scopes == null || !"tools/call".equals(message.method()) || exchange.getVariable("pinnedConnection") != null) {
             return;
         }
         JsonNode name = message.params().get("name");

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Resolves the workspace connection of a tool call from the caller's tenant (variable {@code tenant}) and the
  * optional {@code workspace} argument, into the variable {@code connection}. Later steps read only that variable.
+ * A scoped MCP URL's variable {@code pinnedConnection} fixes the connection (another {@code workspace} is refused).
  */
 @Component("tenantConnections")
 public class TenantConnections {
@@ -32,6 +33,15 @@ public class TenantConnections {
         String tenant = exchange.getVariable("tenant", String.class);
         JsonNode arguments = exchange.getVariable("toolArguments", JsonNode.class);
         String requested = arguments == null ? null : arguments.path("workspace").asText(null);
+        // a scoped MCP URL is pinned to one connection: naming another is refused without naming the others
+        String pinned = exchange.getVariable("pinnedConnection", String.class);
+        if (pinned != null) {
+            if (requested != null && !requested.isBlank() && !requested.equals(pinned)) {
+                throw new ToolExecutionException("This MCP URL is limited to workspace '" + pinned
+                        + "'. Omit 'workspace' (or pass '" + pinned + "').");
+            }
+            requested = pinned;
+        }
         exchange.setVariable("connection", connection(tenant, requested));
     }
 
@@ -56,8 +66,14 @@ public class TenantConnections {
 
     /** The exposure policy of each of a tenant's connections (no host is resolved: listing never calls out). */
     public List<Map<String, TenantProperties.Exposure>> exposures(String tenant) {
+        return exposures(tenant, null);
+    }
+
+    /** The same, for one connection only when {@code only} is set (a scoped MCP URL's pinned connection). */
+    public List<Map<String, TenantProperties.Exposure>> exposures(String tenant, String only) {
         TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
-        return config == null ? List.of() : config.connections().values().stream().map(TenantProperties.Connection::exposure).toList();
+        return config == null ? List.of() : config.connections().entrySet().stream()
+                .filter(c -> only == null || only.equals(c.getKey())).map(c -> c.getValue().exposure()).toList();
     }
 
     /** Workspace names of a tenant (for gateway_info and hints). */

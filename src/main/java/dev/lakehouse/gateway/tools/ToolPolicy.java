@@ -67,11 +67,19 @@ public class ToolPolicy {
      */
     @SuppressWarnings("unchecked")
     public List<ToolDefinition> filter(List<ToolDefinition> tools, Exchange exchange) {
-        List<java.util.Map<String, Exposure>> exposures = connections.exposures(exchange.getVariable("tenant", String.class));
+        // a scoped MCP URL (variables set by ScopedUrls) sees its pinned connection only, its groups (as scopes,
+        // whatever group-scopes says), its tool names (urlTools), and no state-changing tool when read-only
+        String pinned = exchange.getVariable("pinnedConnection", String.class);
+        java.util.Set<String> urlTools = exchange.getVariable("urlTools", java.util.Set.class);
+        boolean urlReadOnly = Boolean.TRUE.equals(exchange.getVariable("urlReadOnly", Boolean.class));
+        List<java.util.Map<String, Exposure>> exposures = connections.exposures(exchange.getVariable("tenant", String.class), pinned);
         java.util.Set<String> scopes = exchange.getVariable("scopes", java.util.Set.class);
-        return tools.stream().filter(t -> !isDatabricksTool(t)
-                || (exposures.stream().anyMatch(e -> visible(t, e.getOrDefault(t.group(), Exposure.READ)))
-                        && (scopes == null || !groupScopes || scopes.contains(t.group())))).toList();
+        boolean checkScopes = groupScopes || pinned != null;
+        return tools.stream().filter(t -> (urlTools == null || urlTools.contains(t.name()))
+                && (!urlReadOnly || !changesState(t) || t.guardedWrites())
+                && (!isDatabricksTool(t)
+                        || (exposures.stream().anyMatch(e -> visible(t, e.getOrDefault(t.group(), Exposure.READ)))
+                        && (scopes == null || !checkScopes || scopes.contains(t.group()))))).toList();
     }
 
     /**
@@ -93,11 +101,15 @@ public class ToolPolicy {
 
     /**
      * For tools with guarded writes: a write on this connection needs the group on (or confirm, then the human's
-     * yes) and a connection that is not read-only; otherwise a tool error says why.
+     * yes), a connection that is not read-only, and no read-only scoped MCP URL; otherwise a tool error says why.
      */
     public void authorizeWrite(Exchange exchange, String what) {
         ToolDefinition tool = exchange.getVariable("tool", ToolDefinition.class);
         WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        if (Boolean.TRUE.equals(exchange.getVariable("urlReadOnly", Boolean.class))) {
+            throw new ToolExecutionException("This MCP URL is read-only: it cannot change anything on workspace '"
+                    + connection.name() + "'. " + what);
+        }
         Exposure exposure = connection.exposureOf(tool.group());
         if (connection.readOnly() || exposure == Exposure.READ || exposure == Exposure.OFF) {
             throw new ToolExecutionException("Workspace '" + connection.name() + "' is read-only for agents. " + what);

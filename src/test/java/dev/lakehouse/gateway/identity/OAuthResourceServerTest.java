@@ -252,6 +252,44 @@ class OAuthResourceServerTest extends GatewayTestBase {
     }
 
     @Test
+    @Order(14)
+    void theAdminApiNeedsTheGatewayAdminRole() throws Exception {
+        URI connections = URI.create("http://127.0.0.1:" + port + "/admin/tenants/acme/connections");
+        assertThat(send(HttpRequest.newBuilder(connections).build()).statusCode()).isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(connections).header("Authorization", "Bearer " + acmeAgent()).build())
+                .statusCode()).isEqualTo(403);
+        HttpResponse<String> allowed = send(HttpRequest.newBuilder(connections)
+                .header("Authorization", "Bearer " + adminToken()).build());
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(allowed.body()).contains("main").doesNotContain("dapi-");
+    }
+
+    static String adminToken() {
+        return KEYCLOAK.tokenFor("gateway-admin-cli", "gateway-admin-cli-secret");
+    }
+
+    @Test
+    @Order(15)
+    void aScopedUrlThatRequiresAKeycloakTokenAcceptsOnlyItsTenantsToken() throws Exception {
+        String mint = "{\"connection\":\"main\",\"groups\":[\"catalog\"],\"read_only\":true,\"expires_in_seconds\":600,"
+                + "\"requires_token\":true,\"label\":\"second factor test\"}";
+        HttpResponse<String> minted = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/admin/tenants/acme/scoped-urls")).header("Authorization", "Bearer " + adminToken())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(mint)).build());
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+        String token = json(minted.body()).path("token").asText();
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"scoped\",\"version\":\"1\"}}}";
+        HttpRequest.Builder init = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp/u/" + token))
+                .header("Content-Type", "application/json").header("Accept", ACCEPT_BOTH)
+                .POST(HttpRequest.BodyPublishers.ofString(initialize));
+        // the URL alone, or with another tenant's token: refused; with a token of the URL's tenant: in
+        assertThat(send(init.copy().build()).statusCode()).isEqualTo(401);
+        assertThat(send(init.copy().header("Authorization", "Bearer " + globexAgent()).build()).statusCode()).isEqualTo(401);
+        assertThat(send(init.copy().header("Authorization", "Bearer " + acmeAgent()).build()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @Order(100)
     void whileKeycloakIsDownCachedKeysWorkAndAnUnknownKeyFailsClosed() throws Exception {
         String token = acmeAgent();

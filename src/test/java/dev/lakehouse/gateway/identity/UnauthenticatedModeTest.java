@@ -34,7 +34,8 @@ class UnauthenticatedModeTest {
     @Test
     void theApplicationDoesNotStartOnAllInterfacesWithoutAnIssuer() {
         SpringApplicationBuilder app = new SpringApplicationBuilder(GatewayApplication.class);
-        assertThatThrownBy(() -> app.run("--server.address=0.0.0.0", "--server.port=0", "--emulator.embedded=false").close())
+        assertThatThrownBy(() -> app.run("--server.address=0.0.0.0", "--server.port=0", "--emulator.embedded=false",
+                "--spring.datasource.url=jdbc:h2:mem:refused-bind").close())
                 .hasStackTraceContaining("Refusing to listen on 0.0.0.0 without authentication");
     }
 
