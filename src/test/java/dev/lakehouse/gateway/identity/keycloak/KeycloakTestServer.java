@@ -205,6 +205,11 @@ public final class KeycloakTestServer {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        return send(http, request);
+    }
+
+    /** One request on the given client (with its own cookie jar, for logins), failures unchecked. */
+    static HttpResponse<String> send(HttpClient http, HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
