@@ -1,7 +1,6 @@
 package dev.lakehouse.gateway.identity.keycloak;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
