@@ -54,6 +54,19 @@ public class DatabricksCalls implements HttpClientConfigurer {
         clientBuilder.disableAutomaticRetries();
     }
 
+    /**
+     * The request of route {@code databricks-call}, as a tool route step sets it: method, path, query parameters,
+     * JSON body, and a hint appended to error texts (each may be null).
+     */
+    public static void request(Exchange exchange, String method, String path, Map<String, Object> query, Object body,
+            String hint) {
+        exchange.setVariable("dbMethod", method);
+        exchange.setVariable("dbPath", path);
+        exchange.setVariable("dbQuery", query);
+        exchange.setVariable("dbBody", body);
+        exchange.setVariable("dbHint", hint);
+    }
+
     /** Before the first attempt. */
     public void begin(Exchange exchange) {
         exchange.setVariable("dbAttempt", 0);

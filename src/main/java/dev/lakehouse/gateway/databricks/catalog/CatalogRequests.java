@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -23,10 +24,7 @@ public class CatalogRequests {
     }
 
     private static void get(Exchange exchange, String path, Map<String, Object> query, String hint) {
-        exchange.setVariable("dbMethod", "GET");
-        exchange.setVariable("dbPath", path);
-        exchange.setVariable("dbQuery", query);
-        exchange.setVariable("dbHint", hint);
+        DatabricksCalls.request(exchange, "GET", path, query, null, hint);
         exchange.setVariable("pageParam", "max_results");
     }
 

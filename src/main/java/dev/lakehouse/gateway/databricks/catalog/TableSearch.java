@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -70,10 +71,7 @@ public class TableSearch {
         query.put("catalog_name", catalog);
         query.put("table_name_pattern", "%" + fragment.replace("%", "").replace("_", "\\_") + "%");
         query.put("max_results", exchange.getVariable("searchLimit", Integer.class));
-        exchange.setVariable("dbMethod", "GET");
-        exchange.setVariable("dbPath", CatalogRequests.UC + "/table-summaries");
-        exchange.setVariable("dbQuery", query);
-        exchange.setVariable("dbHint", null);
+        DatabricksCalls.request(exchange, "GET", CatalogRequests.UC + "/table-summaries", query, null, null);
     }
 
     public void collect(Exchange exchange) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lakehouse.gateway.tools.ToolExecutionException;
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -24,16 +25,8 @@ public class ComputeRequests {
         return exchange.getVariable("toolArguments", JsonNode.class).path("cluster_id").asText();
     }
 
-    static void request(Exchange exchange, String method, String path, Map<String, Object> query, Object body, String hint) {
-        exchange.setVariable("dbMethod", method);
-        exchange.setVariable("dbPath", path);
-        exchange.setVariable("dbQuery", query);
-        exchange.setVariable("dbBody", body);
-        exchange.setVariable("dbHint", hint);
-    }
-
     public void listClusters(Exchange exchange) {
-        request(exchange, "GET", CLUSTERS + "/list", new LinkedHashMap<>(), null, null);
+        DatabricksCalls.request(exchange, "GET", CLUSTERS + "/list", new LinkedHashMap<>(), null, null);
         exchange.setVariable("pageParam", "page_size");
         exchange.setVariable("resultItems", "clusters");
         exchange.setVariable("resultFields", "cluster_id,cluster_name,state,state_message,num_workers,autoscale,spark_version,"
@@ -43,7 +36,7 @@ public class ComputeRequests {
     public void getCluster(Exchange exchange) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("cluster_id", clusterId(exchange));
-        request(exchange, "GET", CLUSTERS + "/get", query, null, CLUSTER_HINT);
+        DatabricksCalls.request(exchange, "GET", CLUSTERS + "/get", query, null, CLUSTER_HINT);
     }
 
     public void startCluster(Exchange exchange) {
@@ -95,6 +88,6 @@ public class ComputeRequests {
     private static void change(Exchange exchange, String operation, String target, String path, Map<String, Object> body) {
         exchange.setVariable("computeOperation", operation);
         exchange.setVariable("computeTarget", target);
-        request(exchange, "POST", CLUSTERS + path, null, body, CLUSTER_HINT);
+        DatabricksCalls.request(exchange, "POST", CLUSTERS + path, null, body, CLUSTER_HINT);
     }
 }

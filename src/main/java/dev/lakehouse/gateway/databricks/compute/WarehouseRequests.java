@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -22,7 +23,7 @@ public class WarehouseRequests {
     }
 
     public void listWarehouses(Exchange exchange) {
-        ComputeRequests.request(exchange, "GET", WAREHOUSES, new LinkedHashMap<>(), null, null);
+        DatabricksCalls.request(exchange, "GET", WAREHOUSES, new LinkedHashMap<>(), null, null);
         exchange.setVariable("pageParam", "page_size");
         exchange.setVariable("resultItems", "warehouses");
         exchange.setVariable("resultFields", "id,name,state,cluster_size,warehouse_type,enable_serverless_compute,"
@@ -30,7 +31,7 @@ public class WarehouseRequests {
     }
 
     public void getWarehouse(Exchange exchange) {
-        ComputeRequests.request(exchange, "GET", WAREHOUSES + "/" + warehouseId(exchange), null, null, WAREHOUSE_HINT);
+        DatabricksCalls.request(exchange, "GET", WAREHOUSES + "/" + warehouseId(exchange), null, null, WAREHOUSE_HINT);
     }
 
     public void startWarehouse(Exchange exchange) {
@@ -50,7 +51,7 @@ public class WarehouseRequests {
         exchange.setVariable("computeOperation", operation);
         exchange.setVariable("computeTarget", target);
         // the API takes an empty JSON object as the body of start and stop
-        ComputeRequests.request(exchange, "POST", WAREHOUSES + "/" + warehouseId(exchange) + action, null,
+        DatabricksCalls.request(exchange, "POST", WAREHOUSES + "/" + warehouseId(exchange) + action, null,
                 new LinkedHashMap<>(), WAREHOUSE_HINT);
     }
 }

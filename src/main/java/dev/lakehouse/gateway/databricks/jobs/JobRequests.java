@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -28,14 +29,6 @@ public class JobRequests {
         return exchange.getVariable("toolArguments", JsonNode.class);
     }
 
-    static void request(Exchange exchange, String method, String path, Map<String, Object> query, Object body, String hint) {
-        exchange.setVariable("dbMethod", method);
-        exchange.setVariable("dbPath", path);
-        exchange.setVariable("dbQuery", query);
-        exchange.setVariable("dbBody", body);
-        exchange.setVariable("dbHint", hint);
-    }
-
     private static void page(Exchange exchange, String items, String fields, int max) {
         exchange.setVariable("pageParam", "limit");
         exchange.setVariable("pageMax", max);
@@ -46,7 +39,7 @@ public class JobRequests {
     public void listJobs(Exchange exchange) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("name", arguments(exchange).path("name").asText(null));
-        request(exchange, "GET", JOBS + "/list", query, null, null);
+        DatabricksCalls.request(exchange, "GET", JOBS + "/list", query, null, null);
         page(exchange, "jobs", "job_id,settings.name,settings.description,creator_user_name,created_time,settings.tags",
                 MAX_JOBS_PAGE);
     }
@@ -54,7 +47,7 @@ public class JobRequests {
     public void getJob(Exchange exchange) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("job_id", arguments(exchange).path("job_id").asLong());
-        request(exchange, "GET", JOBS + "/get", query, null, JOB_HINT);
+        DatabricksCalls.request(exchange, "GET", JOBS + "/get", query, null, JOB_HINT);
     }
 
     public void runJob(Exchange exchange) {
@@ -67,7 +60,7 @@ public class JobRequests {
         if (arguments.hasNonNull("idempotency_token")) {
             body.put("idempotency_token", arguments.get("idempotency_token").asText());
         }
-        request(exchange, "POST", JOBS + "/run-now", null, body,
+        DatabricksCalls.request(exchange, "POST", JOBS + "/run-now", null, body,
                 JOB_HINT + " job_parameters may only name parameters the job defines (see get_job).");
     }
 
@@ -83,7 +76,7 @@ public class JobRequests {
     private static void runsGet(Exchange exchange, long runId) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("run_id", runId);
-        request(exchange, "GET", JOBS + "/runs/get", query, null, RUN_HINT);
+        DatabricksCalls.request(exchange, "GET", JOBS + "/runs/get", query, null, RUN_HINT);
     }
 
     public void listJobRuns(Exchange exchange) {
@@ -95,20 +88,20 @@ public class JobRequests {
         if (arguments.path("active_only").asBoolean(false)) {
             query.put("active_only", true);
         }
-        request(exchange, "GET", JOBS + "/runs/list", query, null, JOB_HINT);
+        DatabricksCalls.request(exchange, "GET", JOBS + "/runs/list", query, null, JOB_HINT);
         page(exchange, "runs", "run_id,job_id,run_name,state,status,start_time,end_time,trigger,run_page_url", MAX_RUNS_PAGE);
     }
 
     public void cancelJobRun(Exchange exchange) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run_id", arguments(exchange).path("run_id").asLong());
-        request(exchange, "POST", JOBS + "/runs/cancel", null, body, RUN_HINT);
+        DatabricksCalls.request(exchange, "POST", JOBS + "/runs/cancel", null, body, RUN_HINT);
     }
 
     /** runs/get-output of one task run (the Jobs API refuses it for a whole multi-task job run). */
     static void runOutput(Exchange exchange, long taskRunId) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("run_id", taskRunId);
-        request(exchange, "GET", JOBS + "/runs/get-output", query, null, null);
+        DatabricksCalls.request(exchange, "GET", JOBS + "/runs/get-output", query, null, null);
     }
 }

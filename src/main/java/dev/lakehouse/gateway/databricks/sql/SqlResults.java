@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import dev.lakehouse.gateway.databricks.DatabricksProperties;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import org.apache.camel.Exchange;
@@ -69,12 +70,9 @@ public class SqlResults {
     }
 
     public void chunkRequest(Exchange exchange) {
-        exchange.setVariable("dbMethod", "GET");
-        exchange.setVariable("dbPath", SqlStatements.STATEMENTS + "/" + exchange.getVariable("sqlStatementId", String.class)
-                + "/result/chunks/" + exchange.getVariable("sqlNextChunk", Integer.class));
-        exchange.setVariable("dbQuery", null);
-        exchange.setVariable("dbBody", null);
-        exchange.setVariable("dbHint", "The results expired; run the query again.");
+        DatabricksCalls.request(exchange, "GET", SqlStatements.STATEMENTS + "/" + exchange.getVariable("sqlStatementId", String.class)
+                + "/result/chunks/" + exchange.getVariable("sqlNextChunk", Integer.class), null, null,
+                "The results expired; run the query again.");
     }
 
     public void addChunk(Exchange exchange) {

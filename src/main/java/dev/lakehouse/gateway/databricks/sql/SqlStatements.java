@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import dev.lakehouse.gateway.databricks.DatabricksProperties;
 import dev.lakehouse.gateway.mcp.McpCall;
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
@@ -79,11 +80,7 @@ public class SqlStatements {
         exchange.setVariable("sqlWarehouse", chosen);
         exchange.setVariable("sqlWarehouseSource", given != null ? "given" : chosen != null ? "connection default" : null);
         if (chosen == null) {
-            exchange.setVariable("dbMethod", "GET");
-            exchange.setVariable("dbPath", "/api/2.0/sql/warehouses");
-            exchange.setVariable("dbQuery", null);
-            exchange.setVariable("dbBody", null);
-            exchange.setVariable("dbHint", null);
+            DatabricksCalls.request(exchange, "GET", "/api/2.0/sql/warehouses", null, null, null);
         }
     }
 
@@ -126,7 +123,8 @@ public class SqlStatements {
         body.put("disposition", "INLINE");
         body.put("format", "JSON_ARRAY");
         body.put("row_limit", sql.upstreamRowLimit());
-        request(exchange, "POST", STATEMENTS, body, "Check the SQL, the warehouse_id (list_sql_warehouses) and the table names.");
+        DatabricksCalls.request(exchange, "POST", STATEMENTS, null, body,
+                "Check the SQL, the warehouse_id (list_sql_warehouses) and the table names.");
     }
 
     /** Named parameters: strings as STRING, integers as BIGINT, other numbers as DOUBLE, booleans, nulls. */
@@ -155,14 +153,14 @@ public class SqlStatements {
     public void getRequest(Exchange exchange) {
         String id = statementIdArgument(exchange);
         exchange.setVariable("sqlStatementId", id);
-        request(exchange, "GET", STATEMENTS + "/" + id, null,
+        DatabricksCalls.request(exchange, "GET", STATEMENTS + "/" + id, null, null,
                 "The statement id is unknown or its results expired (they are kept about an hour): run the query again.");
     }
 
     public void cancelRequest(Exchange exchange) {
         String id = statementIdArgument(exchange);
         exchange.setVariable("sqlStatementId", id);
-        request(exchange, "POST", STATEMENTS + "/" + id + "/cancel", Map.of(), "Check the statement id.");
+        DatabricksCalls.request(exchange, "POST", STATEMENTS + "/" + id + "/cancel", null, Map.of(), "Check the statement id.");
     }
 
     /** A statement this tenant's connection started through the gateway; any other id is unknown. */
@@ -204,9 +202,7 @@ public class SqlStatements {
             LOG.debug("agent cancelled: cancelling statement upstream on {}", connection.key());
             Exchange cancel = producer.send("direct:databricks-call", ex -> {
                 ex.setVariable("connection", connection);
-                ex.setVariable("dbMethod", "POST");
-                ex.setVariable("dbPath", STATEMENTS + "/" + statementId + "/cancel");
-                ex.setVariable("dbBody", Map.of());
+                DatabricksCalls.request(ex, "POST", STATEMENTS + "/" + statementId + "/cancel", null, Map.of(), null);
             });
             if (cancel.getException() != null) {
                 LOG.warn("upstream cancel failed: {}", cancel.getException().getMessage());
@@ -245,14 +241,7 @@ public class SqlStatements {
     }
 
     public void pollRequest(Exchange exchange) {
-        request(exchange, "GET", STATEMENTS + "/" + exchange.getVariable("sqlStatementId", String.class), null, null);
+        DatabricksCalls.request(exchange, "GET", STATEMENTS + "/" + exchange.getVariable("sqlStatementId", String.class), null, null, null);
     }
 
-    private static void request(Exchange exchange, String method, String path, Object body, String hint) {
-        exchange.setVariable("dbMethod", method);
-        exchange.setVariable("dbPath", path);
-        exchange.setVariable("dbQuery", null);
-        exchange.setVariable("dbBody", body);
-        exchange.setVariable("dbHint", hint);
-    }
 }
