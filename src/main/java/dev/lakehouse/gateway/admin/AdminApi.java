@@ -223,7 +223,8 @@ public class AdminApi {
         }
     }
 
-    private static Map<String, Object> problem(int status, String message) {
+    /** The error body of the admin API and of every non-MCP refusal: {status, error, message}. */
+    public static Map<String, Object> problem(int status, String message) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("status", status);
         problem.put("error", switch (status) {

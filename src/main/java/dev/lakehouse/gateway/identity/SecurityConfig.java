@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,9 +45,12 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration
 public class SecurityConfig {
 
-    /** Paths open in every mode: RFC 9728 metadata, health, and scoped MCP URLs (their token is the credential). */
+    /** Paths open in every mode: RFC 9728 metadata and scoped MCP URLs (their token is the credential). */
     static final String[] PUBLIC = {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/**",
-            "/actuator/health", "/actuator/health/**", "/mcp/u/**"};
+            "/mcp/u/**"};
+
+    /** The platform operator's realm role: the admin API and every actuator endpoint but the health status. */
+    static final String GATEWAY_ADMIN = "ROLE_gateway-admin";
 
     @Bean
     SecurityFilterChain gatewaySecurity(HttpSecurity http, IdentityProperties identity, McpAuthenticationEntryPoint entryPoint,
@@ -62,8 +67,11 @@ public class SecurityConfig {
         }
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers(PUBLIC).permitAll()
+                        // health answers everyone with its status; details and components need the role (properties)
+                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(GATEWAY_ADMIN)
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
-                        .requestMatchers("/admin/**").hasAuthority("ROLE_gateway-admin")
+                        .requestMatchers("/admin/**").hasAuthority(GATEWAY_ADMIN)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(issuerResolver(identity))

@@ -12,8 +12,9 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * The transport checks of step 1 of the pipeline, each a route step: DNS-rebinding protection (Origin and Host
- * allow-lists), media types, body size, protocol version, session. Every refusal is an HTTP 4xx.
+ * The transport checks of step 1 of the pipeline, each a route step: media types, body size, protocol version,
+ * session; and the Origin and Host allow-lists (DNS-rebinding protection), which {@link OriginHostFilter} applies to
+ * every path before anything else. Every refusal is an HTTP 4xx.
  */
 @Component("transportGuard")
 public class TransportGuard {
@@ -65,19 +66,19 @@ public class TransportGuard {
         return patterns.stream().anyMatch(p -> p.matcher(v).matches());
     }
 
-    public void checkOriginAndHost(Exchange exchange) {
-        String origin = header(exchange, "Origin");
+    /**
+     * DNS-rebinding protection for every path the gateway serves (applied by {@link OriginHostFilter}): why a request
+     * with these Origin and Host headers is refused, or null when both are allowed. No Origin is fine (not a browser
+     * page); no Host is not.
+     */
+    public String originHostRefusal(String origin, String host) {
         if (origin != null && !matches(origins, origin)) {
-            throw forbidden("Forbidden: Origin is not allowed");
+            return "Forbidden: Origin is not allowed";
         }
-        String host = header(exchange, "Host");
         if (host == null || !matches(hosts, host)) {
-            throw forbidden("Forbidden: Host is not allowed");
+            return "Forbidden: Host is not allowed";
         }
-    }
-
-    private static McpTransportException forbidden(String message) {
-        return new McpTransportException(403, JsonRpcErrors.TRANSPORT_ERROR, message);
+        return null;
     }
 
     /** POST: a JSON body, and a client able to read both JSON and SSE answers. */

@@ -26,49 +26,18 @@ import com.nimbusds.jwt.SignedJWT;
 
 import dev.lakehouse.gateway.identity.keycloak.KeycloakTestServer;
 import dev.lakehouse.gateway.identity.keycloak.UserLogin;
-import dev.lakehouse.gateway.support.GatewayTestBase;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The attack matrix of the OAuth resource server, against a real Keycloak (the keycloak-quarkus-dist archive, on
  * loopback) and the gateway in OAuth mode: every refusal is the right status with the right challenge, tenants are
  * isolated, agents, users and brokered users get through, and cached keys outlive a Keycloak outage.
  */
-@TestPropertySource(properties = {
-        "gateway.identity.clock-skew=1s",
-        "gateway.tenants.acme.connections.main.host=emulator:acme",
-        "gateway.tenants.acme.connections.main.auth=pat",
-        "gateway.tenants.acme.connections.main.token=dapi-acme-emulator-pat",
-        "gateway.tenants.acme.connections.main.default-warehouse=abe1d5bac8fac744",
-        "gateway.tenants.globex.connections.main.host=emulator:globex",
-        "gateway.tenants.globex.connections.main.auth=pat",
-        "gateway.tenants.globex.connections.main.token=dapi-globex-emulator-pat",
-        "gateway.tenants.globex.connections.main.default-warehouse=ac7c3b7a426c825f"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OAuthResourceServerTest extends GatewayTestBase {
-
-    static final KeycloakTestServer KEYCLOAK = KeycloakTestServer.shared();
-    static final String RESOURCE = "http://localhost:8080/mcp";
-
-    @DynamicPropertySource
-    static void issuer(DynamicPropertyRegistry registry) {
-        registry.add("gateway.identity.issuers", KEYCLOAK::issuer);
-        registry.add("gateway.identity.resource", () -> RESOURCE);
-    }
-
-    static String acmeAgent(String... scopes) {
-        return KEYCLOAK.tokenFor("acme-agent", "acme-agent-secret", scopes);
-    }
-
-    static String globexAgent(String... scopes) {
-        return KEYCLOAK.tokenFor("globex-agent", "globex-agent-secret", scopes);
-    }
+class OAuthResourceServerTest extends OAuthModeTestBase {
 
     private HttpResponse<String> initialize(String token) throws Exception {
         HttpRequest.Builder request = post("""
@@ -262,10 +231,6 @@ class OAuthResourceServerTest extends GatewayTestBase {
                 .header("Authorization", "Bearer " + adminToken()).build());
         assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
         assertThat(allowed.body()).contains("main").doesNotContain("dapi-");
-    }
-
-    static String adminToken() {
-        return KEYCLOAK.tokenFor("gateway-admin-cli", "gateway-admin-cli-secret");
     }
 
     @Test

@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lakehouse.gateway.support.CancellationProbe;
 import dev.lakehouse.gateway.support.GatewayTestBase;
+import dev.lakehouse.gateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -102,35 +100,10 @@ class TransportErrorsTest extends GatewayTestBase {
                 .header("Mcp-Session-Id", session).build());
     }
 
-    /** The raw response of an HTTP/1.1 request written to a socket (the JDK client refuses to set Host). */
+    /** The raw response of a POST /mcp with this Host header (the JDK client refuses to set Host). */
     private String rawHttp(String host, String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "POST /mcp HTTP/1.1\r\n"
-                + "Host: " + host + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: " + ACCEPT_BOTH + "\r\n"
-                + "Content-Length: " + bytes.length + "\r\n"
-                + "Connection: close\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(15_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) >= 0 && response.size() < 1_000_000;) {
-                response.write(buffer, 0, n);
-            }
-            return response.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int statusOf(String rawResponse) {
-        String statusLine = rawResponse.lines().findFirst().orElseThrow();
-        assertThat(statusLine).startsWith("HTTP/1.1 ");
-        return Integer.parseInt(statusLine.substring(9, 12));
+        return RawHttp.exchange(port, "POST", "/mcp", Map.of("Host", host, "Content-Type", "application/json",
+                "Accept", ACCEPT_BOTH), body);
     }
 
     // ------------------------------------------------------------------------------------ Origin and Host
@@ -163,7 +136,7 @@ class TransportErrorsTest extends GatewayTestBase {
         for (String host : List.of("evil.example.com", "evil.example.com:" + port, "localhost.evil.com:" + port,
                 "127.0.0.1.evil.com:" + port, "[::2]:" + port)) {
             String raw = rawHttp(host, INITIALIZE);
-            assertThat(statusOf(raw)).as("Host %s -> %s", host, raw).isEqualTo(403);
+            assertThat(RawHttp.status(raw)).as("Host %s -> %s", host, raw).isEqualTo(403);
             assertThat(raw).containsIgnoringCase("content-type: application/json").contains("-32000")
                     .contains("\"id\":null").doesNotContain("Mcp-Session-Id");
         }
@@ -173,7 +146,7 @@ class TransportErrorsTest extends GatewayTestBase {
     void allowedHostOverRawSocketIsAccepted() throws Exception {
         // the control for the test above: the same raw request with a loopback Host works
         String raw = rawHttp("localhost:" + port, INITIALIZE);
-        assertThat(statusOf(raw)).as(raw).isEqualTo(200);
+        assertThat(RawHttp.status(raw)).as(raw).isEqualTo(200);
         assertThat(raw).containsIgnoringCase("mcp-session-id:").contains("\"result\"");
     }
 
