@@ -227,21 +227,29 @@ public class EmulatorProperties {
         private Duration window = Duration.ofSeconds(1);
         /** Retry-After seconds sent with 429 (the Java SDK sleeps exactly this long). */
         private int retryAfterSeconds = 1;
+        /** Send the Retry-After header with the limiter's 429s at all (false: 429 without Retry-After). */
+        private boolean retryAfterEnabled = true;
         /** Count a request after its response is computed, so a concurrent burst passes before 429s start. */
         private boolean recordAfterResponse = true;
         /** Requests per window per API family and workspace; 0 or less disables the limit. */
         private Map<String, Integer> limits = new LinkedHashMap<>(Map.of(
                 "sql", 100, "unity-catalog", 100, "jobs", 100, "clusters", 100,
                 "warehouses", 100, "token", 50, "scim", 255, "other", 100));
+        /** Requests in flight at once per API family and workspace; absent, 0 or less means unlimited. */
+        private Map<String, Integer> concurrent = new LinkedHashMap<>();
 
         public Duration getWindow() { return window; }
         public void setWindow(Duration v) { this.window = v; }
         public int getRetryAfterSeconds() { return retryAfterSeconds; }
         public void setRetryAfterSeconds(int v) { this.retryAfterSeconds = v; }
+        public boolean isRetryAfterEnabled() { return retryAfterEnabled; }
+        public void setRetryAfterEnabled(boolean v) { this.retryAfterEnabled = v; }
         public boolean isRecordAfterResponse() { return recordAfterResponse; }
         public void setRecordAfterResponse(boolean v) { this.recordAfterResponse = v; }
         public Map<String, Integer> getLimits() { return limits; }
         public void setLimits(Map<String, Integer> limits) { this.limits = limits; }
+        public Map<String, Integer> getConcurrent() { return concurrent; }
+        public void setConcurrent(Map<String, Integer> concurrent) { this.concurrent = concurrent; }
     }
 
     public static class Admin {

@@ -83,6 +83,11 @@ final class EmulatorFixture {
         return send(b.build());
     }
 
+    static Reply put(String url, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     static Reply delete(String url) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).DELETE().build());
     }

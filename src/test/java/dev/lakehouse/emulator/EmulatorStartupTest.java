@@ -83,6 +83,9 @@ class EmulatorStartupTest {
             assertThat(a).isEqualTo(g);
             // the admin API is off by default
             assertThat(EmulatorFixture.get(acme.url() + "/emulator/admin/faults", null).status()).isEqualTo(404);
+            assertThat(EmulatorFixture.get(acme.url() + "/emulator/admin/rate-limits", null).status()).isEqualTo(404);
+            assertThat(EmulatorFixture.put(acme.url() + "/emulator/admin/rate-limits", "{\"limits\":{\"jobs\":1}}")
+                    .status()).isEqualTo(404);
             JsonNode jobs = EmulatorFixture.get(acme.url() + "/api/2.1/jobs/list", acme.settings().pats().get(0)).json();
             assertThat(jobs.get("jobs")).hasSize(3);
             JsonNode clusters = EmulatorFixture.get(acme.url() + "/api/2.0/clusters/list", acme.settings().pats().get(0)).json();

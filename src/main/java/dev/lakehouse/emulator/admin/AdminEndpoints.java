@@ -1,7 +1,15 @@
 package dev.lakehouse.emulator.admin;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -12,11 +20,12 @@ import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.ApiFamily;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.Json;
+import dev.lakehouse.emulator.http.RateLimiter;
 import dev.lakehouse.emulator.http.Router;
 
 /**
  * The emulator's control plane under {@value #PREFIX}, served on every workspace port and acting on
- * that workspace: faults, token revocation/expiry, extra PATs and request counters. It needs no
+ * that workspace: faults, token revocation/expiry, extra PATs, request counters and the rate limits. It needs no
  * bearer token; the HTTP layer only lets loopback callers in and only when it is enabled.
  */
 public final class AdminEndpoints {
@@ -28,15 +37,18 @@ public final class AdminEndpoints {
     private final TokenStore tokens;
     private final IdentityDirectory identities;
     private final RequestLog requestLog;
+    private final RateLimiter rateLimiter;
     private final int defaultRetryAfter;
 
     public AdminEndpoints(WorkspaceSettings settings, FaultInjector faults, TokenStore tokens,
-                          IdentityDirectory identities, RequestLog requestLog, int defaultRetryAfter) {
+                          IdentityDirectory identities, RequestLog requestLog, RateLimiter rateLimiter,
+                          int defaultRetryAfter) {
         this.settings = settings;
         this.faults = faults;
         this.tokens = tokens;
         this.identities = identities;
         this.requestLog = requestLog;
+        this.rateLimiter = rateLimiter;
         this.defaultRetryAfter = defaultRetryAfter;
     }
 
@@ -56,6 +68,12 @@ public final class AdminEndpoints {
         router.addPublic("DELETE", PREFIX + "/requests", r -> {
             requestLog.reset();
             return requests();
+        });
+        router.addPublic("GET", PREFIX + "/rate-limits", r -> rateLimits());
+        router.addPublic("PUT", PREFIX + "/rate-limits", this::updateRateLimits);
+        router.addPublic("DELETE", PREFIX + "/rate-limits", r -> {
+            rateLimiter.reset();
+            return rateLimits();
         });
     }
 
@@ -150,6 +168,111 @@ public final class AdminEndpoints {
         body.put("total", requestLog.total());
         ObjectNode by = body.putObject("by_route");
         requestLog.snapshot().forEach(by::put);
+        ObjectNode families = body.putObject("families");
+        requestLog.families().forEach((family, counts) -> families.putObject(family.key())
+                .put("received", counts.received())
+                .put("rate_limited", counts.rateLimited())
+                .put("window_limited", counts.windowLimited())
+                .put("concurrency_limited", counts.concurrencyLimited())
+                .put("fault_limited", counts.faultLimited()));
         return body;
+    }
+
+    private ObjectNode rateLimits() {
+        RateLimiter.Settings current = rateLimiter.settings();
+        ObjectNode body = Json.obj();
+        body.put("window_ms", current.window().toMillis());
+        body.put("retry_after_seconds", current.retryAfterSeconds());
+        body.put("retry_after_enabled", current.retryAfterEnabled());
+        body.put("record_after_response", current.recordAfterResponse());
+        ObjectNode limits = body.putObject("limits");
+        current.limits().forEach((family, limit) -> limits.put(family.key(), limit));
+        ObjectNode concurrent = body.putObject("concurrent");
+        current.concurrent().forEach((family, limit) -> concurrent.put(family.key(), limit));
+        ObjectNode inFlight = body.putObject("in_flight");
+        for (ApiFamily family : ApiFamily.values()) {
+            inFlight.put(family.key(), rateLimiter.inFlight(family));
+        }
+        return body;
+    }
+
+    private static final Set<String> RATE_LIMIT_FIELDS = Set.of("limits", "concurrent", "window_ms",
+            "retry_after_seconds", "retry_after_enabled", "record_after_response", "in_flight");
+    private static final long MAX_WINDOW_MS = 86_400_000L;
+    private static final int MAX_RETRY_AFTER_SECONDS = 86_400;
+
+    /** Validates the whole body first, then applies it at once; absent or null fields stay unchanged. */
+    private Object updateRateLimits(ApiRequest request) {
+        JsonNode body = request.json();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!RATE_LIMIT_FIELDS.contains(name)) {
+                throw ApiException.invalidParameter("Unknown field '" + name + "'; allowed: limits, concurrent, "
+                        + "window_ms, retry_after_seconds, retry_after_enabled, record_after_response");
+            }
+        }
+        Map<ApiFamily, Integer> limits = familyLimits(body, "limits");
+        Map<ApiFamily, Integer> concurrent = familyLimits(body, "concurrent");
+        Long windowMs = integerField(body, "window_ms", 1, MAX_WINDOW_MS);
+        Long retryAfter = integerField(body, "retry_after_seconds", 0, MAX_RETRY_AFTER_SECONDS);
+        rateLimiter.update(new RateLimiter.Update(windowMs == null ? null : Duration.ofMillis(windowMs),
+                retryAfter == null ? null : retryAfter.intValue(), booleanField(body, "retry_after_enabled"),
+                booleanField(body, "record_after_response"), limits, concurrent));
+        return rateLimits();
+    }
+
+    private static Map<ApiFamily, Integer> familyLimits(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalidParameter(field + " must be a JSON object of API family to integer, e.g. "
+                    + "{\"unity-catalog\": 20}");
+        }
+        Map<ApiFamily, Integer> result = new EnumMap<>(ApiFamily.class);
+        for (Iterator<Map.Entry<String, JsonNode>> entries = node.fields(); entries.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            ApiFamily family;
+            try {
+                family = ApiFamily.parse(entry.getKey());
+            } catch (ApiException e) {
+                throw ApiException.invalidParameter("Unknown API family '" + entry.getKey() + "' in " + field
+                        + "; known: " + Arrays.stream(ApiFamily.values()).map(ApiFamily::key).collect(Collectors.joining(", ")));
+            }
+            JsonNode value = entry.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+                throw ApiException.invalidParameter(field + "." + entry.getKey()
+                        + " must be an integer >= 0 (0 removes the limit), got " + value);
+            }
+            result.put(family, value.intValue());
+        }
+        return result;
+    }
+
+    private static Long integerField(JsonNode body, String field, long min, long max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            throw ApiException.invalidParameter(field + " must be an integer between " + min + " and " + max
+                    + ", got " + node);
+        }
+        return node.longValue();
+    }
+
+    private static Boolean booleanField(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.invalidParameter(field + " must be true or false, got " + node);
+        }
+        return node.booleanValue();
     }
 }

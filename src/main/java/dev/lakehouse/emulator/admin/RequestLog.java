@@ -1,19 +1,65 @@
 package dev.lakehouse.emulator.admin;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts the requests a workspace received ("METHOD /path"), so tests can see retries arrive. */
+import dev.lakehouse.emulator.http.ApiFamily;
+
+/**
+ * Counts the requests a workspace received ("METHOD /path"), so tests can see retries arrive, and per API
+ * family how many were received and how many were answered 429 REQUEST_LIMIT_EXCEEDED.
+ */
 public final class RequestLog {
+
+    /** What answered a request with 429. */
+    public enum Limit {
+        /** the family's requests-per-window limit */
+        WINDOW,
+        /** the family's in-flight limit */
+        CONCURRENCY,
+        /** an injected RATE_LIMIT fault */
+        FAULT
+    }
+
+    /** Counters of one family; {@code rateLimited} is the sum of the three causes. */
+    public record FamilyCounts(long received, long rateLimited, long windowLimited, long concurrencyLimited,
+                               long faultLimited) { }
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
+    private final AtomicLong[] received = counters();
+    private final AtomicLong[][] limited = new AtomicLong[Limit.values().length][];
+
+    public RequestLog() {
+        for (int i = 0; i < limited.length; i++) {
+            limited[i] = counters();
+        }
+    }
+
+    private static AtomicLong[] counters() {
+        AtomicLong[] array = new AtomicLong[ApiFamily.values().length];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = new AtomicLong();
+        }
+        return array;
+    }
 
     public void record(String method, String path) {
+        record(method, path, ApiFamily.of(path));
+    }
+
+    public void record(String method, String path, ApiFamily family) {
         total.incrementAndGet();
         counts.computeIfAbsent(method + " " + path, k -> new AtomicLong()).incrementAndGet();
+        received[family.ordinal()].incrementAndGet();
+    }
+
+    /** A request of this family was answered 429 for the given reason. */
+    public void limited(ApiFamily family, Limit cause) {
+        limited[cause.ordinal()][family.ordinal()].incrementAndGet();
     }
 
     public long count(String method, String path) {
@@ -31,8 +77,33 @@ public final class RequestLog {
         return copy;
     }
 
+    public FamilyCounts family(ApiFamily family) {
+        int i = family.ordinal();
+        long window = limited[Limit.WINDOW.ordinal()][i].get();
+        long concurrency = limited[Limit.CONCURRENCY.ordinal()][i].get();
+        long fault = limited[Limit.FAULT.ordinal()][i].get();
+        return new FamilyCounts(received[i].get(), window + concurrency + fault, window, concurrency, fault);
+    }
+
+    /** Counters of every family, in {@link ApiFamily} order. */
+    public Map<ApiFamily, FamilyCounts> families() {
+        Map<ApiFamily, FamilyCounts> all = new EnumMap<>(ApiFamily.class);
+        for (ApiFamily family : ApiFamily.values()) {
+            all.put(family, family(family));
+        }
+        return all;
+    }
+
     public void reset() {
         counts.clear();
         total.set(0);
+        for (AtomicLong counter : received) {
+            counter.set(0);
+        }
+        for (AtomicLong[] byFamily : limited) {
+            for (AtomicLong counter : byFamily) {
+                counter.set(0);
+            }
+        }
     }
 }

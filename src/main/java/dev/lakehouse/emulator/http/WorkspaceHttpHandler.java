@@ -18,8 +18,8 @@ import dev.lakehouse.emulator.admin.RequestLog;
 import dev.lakehouse.emulator.auth.TokenStore;
 
 /**
- * The request pipeline of one workspace: admin API short-cut, request counting, rate limit check,
- * injected faults, authentication, routing, and usage recording after the response is computed.
+ * The request pipeline of one workspace: admin API short-cut, request counting, rate and concurrency limit
+ * check, injected faults, authentication, routing, and usage recording after the response is computed.
  * Client mistakes become Databricks-shaped 4xx bodies; anything unexpected a 500 without a trace.
  */
 public final class WorkspaceHttpHandler implements HttpHandler {
@@ -29,6 +29,7 @@ public final class WorkspaceHttpHandler implements HttpHandler {
     private static final int MAX_BODY_BYTES = 20 * 1024 * 1024;
 
     private final String workspaceName;
+    private final String workspaceId;
     private final Router api;
     private final Router admin;
     private final boolean adminEnabled;
@@ -36,12 +37,11 @@ public final class WorkspaceHttpHandler implements HttpHandler {
     private final RateLimiter rateLimiter;
     private final FaultInjector faults;
     private final TokenStore tokens;
-    private final int retryAfterSeconds;
 
-    public WorkspaceHttpHandler(String workspaceName, Router api, Router admin, boolean adminEnabled,
-                                RequestLog requestLog, RateLimiter rateLimiter, FaultInjector faults,
-                                TokenStore tokens, int retryAfterSeconds) {
+    public WorkspaceHttpHandler(String workspaceName, String workspaceId, Router api, Router admin, boolean adminEnabled,
+                                RequestLog requestLog, RateLimiter rateLimiter, FaultInjector faults, TokenStore tokens) {
         this.workspaceName = workspaceName;
+        this.workspaceId = workspaceId;
         this.api = api;
         this.admin = admin;
         this.adminEnabled = adminEnabled;
@@ -49,11 +49,11 @@ public final class WorkspaceHttpHandler implements HttpHandler {
         this.rateLimiter = rateLimiter;
         this.faults = faults;
         this.tokens = tokens;
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        RateLimiter.Admission admission = null;
         try {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
@@ -61,35 +61,57 @@ public final class WorkspaceHttpHandler implements HttpHandler {
                 send(exchange, adminResponse(exchange, method, path));
                 return;
             }
-            requestLog.record(method, path);
             ApiFamily family = ApiFamily.of(path);
-            if (!rateLimiter.admit(family)) {
-                send(exchange, tooManyRequests(family));
+            requestLog.record(method, path, family);
+            admission = rateLimiter.admit(family);
+            if (!admission.admitted()) {
+                requestLog.limited(family, admission.refusal() == RateLimiter.Refusal.CONCURRENCY
+                        ? RequestLog.Limit.CONCURRENCY : RequestLog.Limit.WINDOW);
+                send(exchange, tooManyRequests(admission));
                 return;
             }
-            FaultInjector.Decision fault = faults.evaluate(method, path, family);
-            if (fault.latencyMs() > 0) {
-                Thread.sleep(fault.latencyMs());
+            ApiResponse response = serve(exchange, method, path, family, admission);
+            // the response is computed: no longer in flight (released before writing, so a client's next
+            // request can never find this one still counted)
+            admission.release();
+            if (response != null) {
+                send(exchange, response);
             }
-            if (fault.drop()) {
-                LOG.debug("[{}] dropping connection for {} {} (injected fault)", workspaceName, method, path);
-                exchange.close();
-                return;
-            }
-            if (fault.response() != null) {
-                send(exchange, fault.response());
-                return;
-            }
-            ApiResponse response = route(exchange, api, method, path, true);
-            rateLimiter.recordCompleted(family);
-            send(exchange, response);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exchange.close();
         } catch (IOException e) {
             LOG.debug("[{}] client connection failed: {}", workspaceName, e.toString());
             exchange.close();
+        } finally {
+            if (admission != null) {
+                admission.release();
+            }
         }
+    }
+
+    /** Injected faults, then the API itself; null when the connection was dropped on purpose. */
+    private ApiResponse serve(HttpExchange exchange, String method, String path, ApiFamily family,
+                              RateLimiter.Admission admission) throws IOException, InterruptedException {
+        FaultInjector.Decision fault = faults.evaluate(method, path, family);
+        if (fault.latencyMs() > 0) {
+            Thread.sleep(fault.latencyMs());
+        }
+        if (fault.drop()) {
+            LOG.debug("[{}] dropping connection for {} {} (injected fault)", workspaceName, method, path);
+            exchange.close();
+            return null;
+        }
+        ApiResponse injected = fault.response();
+        if (injected != null) {
+            if (injected.status() == 429) {
+                requestLog.limited(family, RequestLog.Limit.FAULT);
+            }
+            return injected;
+        }
+        ApiResponse response = route(exchange, api, method, path, true);
+        admission.recordUsage();
+        return response;
     }
 
     private ApiResponse adminResponse(HttpExchange exchange, String method, String path) throws IOException {
@@ -147,10 +169,14 @@ public final class WorkspaceHttpHandler implements HttpHandler {
         return new ApiException(404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + path + "'");
     }
 
-    private ApiResponse tooManyRequests(ApiFamily family) {
-        return new ApiException(429, "REQUEST_LIMIT_EXCEEDED",
-                "REQUEST_LIMIT_EXCEEDED: Exceeded workspace rate limit for " + family.key() + " APIs, please retry later",
-                Map.of("Retry-After", String.valueOf(retryAfterSeconds))).toResponse();
+    private ApiResponse tooManyRequests(RateLimiter.Admission refused) {
+        String message = refused.refusal() == RateLimiter.Refusal.CONCURRENCY
+                ? "Workspace " + workspaceId + " exceeded the concurrent limit of " + refused.limit() + " requests"
+                : "REQUEST_LIMIT_EXCEEDED: Exceeded workspace rate limit for " + refused.family().key()
+                        + " APIs, please retry later";
+        Map<String, String> headers = refused.retryAfterSeconds() == null ? Map.of()
+                : Map.of("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+        return new ApiException(429, "REQUEST_LIMIT_EXCEEDED", message, headers).toResponse();
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
