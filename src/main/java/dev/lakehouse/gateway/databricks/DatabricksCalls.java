@@ -3,12 +3,15 @@ package dev.lakehouse.gateway.databricks;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.lakehouse.gateway.ratelimit.RetryAfter;
+import dev.lakehouse.gateway.ratelimit.UpstreamGuard;
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import org.apache.camel.Exchange;
@@ -23,8 +26,9 @@ import org.springframework.stereotype.Component;
 /**
  * Steps 9 and 11 of the pipeline around the camel-http call of route {@code databricks-call}: build the request
  * from the variables a tool route set ({@code dbMethod}, {@code dbPath}, {@code dbQuery}, {@code dbBody}), read the
- * response, decide whether to retry (429/503 with Retry-After, a revoked cached token), and turn failures into
- * errors the model can act on. Response bodies are parsed, never logged.
+ * response, let the upstream guard learn from it (a 429 pauses the key; an absorbed call is tried again after the
+ * pause), decide whether to retry otherwise (a 503 or no answer to a GET, a revoked cached token), and turn failures
+ * into errors the model can act on. Response bodies are parsed, never logged.
  */
 @Component("databricksCalls")
 public class DatabricksCalls implements HttpClientConfigurer {
@@ -34,13 +38,17 @@ public class DatabricksCalls implements HttpClientConfigurer {
     private final ObjectMapper mapper;
     private final DatabricksProperties properties;
     private final DatabricksTokens tokens;
+    private final UpstreamGuard upstreamGuard;
+    private final UpstreamRoutes upstreamRoutes;
     private final String userAgent;
 
     public DatabricksCalls(ObjectMapper mapper, DatabricksProperties properties, DatabricksTokens tokens,
-            @Value("${gateway.mcp.server-version}") String version) {
+            UpstreamGuard upstreamGuard, UpstreamRoutes upstreamRoutes, @Value("${gateway.mcp.server-version}") String version) {
         this.mapper = mapper;
         this.properties = properties;
         this.tokens = tokens;
+        this.upstreamGuard = upstreamGuard;
+        this.upstreamRoutes = upstreamRoutes;
         this.userAgent = "databricks-mcp-gateway/" + version;
     }
 
@@ -67,11 +75,12 @@ public class DatabricksCalls implements HttpClientConfigurer {
         exchange.setVariable("dbHint", hint);
     }
 
-    /** Before the first attempt. */
+    /** Before the first attempt: no deadline yet (the guard sets one per Databricks call), no retry delay. */
     public void begin(Exchange exchange) {
         exchange.setVariable("dbAttempt", 0);
         exchange.setVariable("dbRetry", true);
         exchange.setVariable("dbRetryDelayMs", 0L);
+        exchange.removeVariable("dbDeadline");
     }
 
     /** Each attempt: the request from the variables, on a message whose headers were all removed. */
@@ -114,24 +123,59 @@ public class DatabricksCalls implements HttpClientConfigurer {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** After each attempt: status and body into variables, and whether (and when) to try again. */
-    public void inspect(Exchange exchange) throws IOException {
+    /**
+     * Inside the workspace's circuit breaker, right after the HTTP call: a 5xx answer is a failure the breaker counts
+     * (as are the connection failures the HTTP client throws); every other answer, 429 included, is not (rate limits
+     * are the upstream guard's). Databricks' SCIM API sometimes wraps REQUEST_LIMIT_EXCEEDED in a 500: that is a 429.
+     */
+    public void raiseOnServerError(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status >= 500) {
+            String text = message.getBody(String.class);
+            text = text == null ? "" : text;
+            if (text.contains("REQUEST_LIMIT_EXCEEDED")) {
+                message.setHeader(Exchange.HTTP_RESPONSE_CODE, 429);
+                return;
+            }
+            throw new UpstreamServerException(status, text, message.getHeader("Retry-After", String.class));
+        }
+    }
+
+    /** After each answered attempt (2xx-4xx): status and body into variables, and whether (and when) to try again. */
+    public void inspect(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String text = message.getBody(String.class);
-        text = text == null ? "" : text;
+        answered(exchange, status, text == null ? "" : text, message.getHeader("Retry-After", String.class));
+    }
+
+    /** After an attempt the workspace answered with a 5xx (raised inside the breaker): a GET may try again. */
+    public void serverError(Exchange exchange) {
+        UpstreamServerException failure = caught(exchange, UpstreamServerException.class);
+        answered(exchange, failure.status(), failure.body(), failure.retryAfter());
+    }
+
+    private void answered(Exchange exchange, int status, String text, String retryAfterField) {
         exchange.setVariable("dbStatus", status);
         exchange.setVariable("dbResponseText", text);
-        Long retryAfter = retryAfterSeconds(message.getHeader("Retry-After", String.class));
+        Long retryAfter = RetryAfter.seconds(retryAfterField, Clock.systemUTC());
         exchange.setVariable("dbRetryAfter", retryAfter);
         int attempt = exchange.getVariable("dbAttempt", 1, Integer.class);
         boolean retry = false;
         long delayMs = 0;
-        if ((status == 429 || status == 503) && attempt < properties.maxAttempts()) {
+        // 11 rate limits: the key learns from every answer; a 429 pauses the whole key, and an absorbed call waits
+        // for the end of the pause in the guard (no delay here), or is answered with when to come back
+        boolean again = upstreamGuard.onAnswer(exchange, status, retryAfter);
+        if (status == 429) {
+            retry = again;
+        } else if (status == 400 && QuotaSignals.isQuota(text)) {
+            throw QuotaSignals.limited(exchange, text, retryAfter);
+        } else if (status == 503 && isGet(exchange) && attempt < properties.maxAttempts()) {
             long wait = retryAfter == null ? 1 : retryAfter;
             if (wait <= properties.maxRetryAfter().toSeconds()) {
                 retry = true;
-                delayMs = Math.max(100, wait * 1000);
+                delayMs = wait * 1000;
             }
         } else if ((status == 401 || status == 403) && attempt == 1 && text.contains("Invalid access token")) {
             WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
@@ -148,15 +192,30 @@ public class DatabricksCalls implements HttpClientConfigurer {
         exchange.setVariable("dbRetryDelayMs", delayMs);
     }
 
+    private static boolean isGet(Exchange exchange) {
+        return "GET".equals(exchange.getVariable("dbMethod", "GET", String.class));
+    }
+
+    private static <T extends Throwable> T caught(Exchange exchange, Class<T> type) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        throw new IllegalStateException("expected a caught " + type.getSimpleName() + ", got " + caught);
+    }
+
     /** After an attempt that got no HTTP answer (refused, dropped, timed out): status 0, and a GET may try again. */
     public void unreachable(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempt = exchange.getVariable("dbAttempt", 1, Integer.class);
-        boolean retry = "GET".equals(exchange.getVariable("dbMethod", "GET", String.class))
-                && attempt < properties.maxAttempts() && !(caught instanceof java.io.InterruptedIOException);
+        boolean retry = isGet(exchange) && attempt < properties.maxAttempts()
+                && !(caught instanceof java.io.InterruptedIOException);
         LOG.debug("databricks {} {} -> no answer: {} (attempt {}{})", exchange.getVariable("dbMethod"),
                 exchange.getVariable("dbPath"), caught == null ? "?" : caught.getClass().getSimpleName(), attempt,
                 retry ? ", retrying" : "");
+        upstreamGuard.onAnswer(exchange, 0, null);
         exchange.setVariable("dbStatus", 0);
         exchange.setVariable("dbResponseText", "");
         exchange.setVariable("dbRetryAfter", null);
@@ -164,15 +223,21 @@ public class DatabricksCalls implements HttpClientConfigurer {
         exchange.setVariable("dbRetryDelayMs", retry ? 200L : 0L);
     }
 
-    static Long retryAfterSeconds(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return Math.max(0, Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return null;   // an HTTP-date: treat as unknown
-        }
+    /** The workspace's circuit breaker is open: the call is answered at once with when to try again. */
+    public void breakerOpen(Exchange exchange) {
+        upstreamGuard.onAnswer(exchange, 0, null);
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        throw new ToolExecutionException("Databricks workspace '" + connection.name() + "' is failing (its recent calls "
+                + "got server errors or no answer), so the gateway is not calling it for now. Try again in "
+                + upstreamRoutes.openStateSeconds() + " s.");
+    }
+
+    /** Too many calls to this workspace are in flight at once (the bulkhead). */
+    public void bulkheadFull(Exchange exchange) {
+        upstreamGuard.onAnswer(exchange, 0, null);
+        WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
+        throw new ToolExecutionException("Too many calls to Databricks workspace '" + connection.name() + "' are in "
+                + "flight at once; try again in a few seconds, or make fewer calls in parallel.");
     }
 
     /** Last step: the JSON of a 2xx answer as body (variable {@code dbResponse}), or a tool error with a hint. */

@@ -41,7 +41,10 @@ public final class DatabricksErrors {
         } else {
             text = "Databricks refused the request (HTTP " + status + ", " + orDefault(code, "BAD_REQUEST") + "): " + message + ".";
         }
-        return hint == null || hint.isBlank() ? text : text + " " + hint;
+        // a tool's hint ("check the names with list_catalogs") is about the request: it is added where the request was
+        // refused, never to rate limits, outages or credential failures
+        boolean aboutTheRequest = status == 400 || status == 404;
+        return !aboutTheRequest || hint == null || hint.isBlank() ? text : text + " " + hint;
     }
 
     private static boolean isPageTokenError(String message) {

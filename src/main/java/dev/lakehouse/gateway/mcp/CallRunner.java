@@ -7,9 +7,12 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,7 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs the dispatch route of one client request beside the HTTP exchange, so that the HTTP answer can start
  * streaming (progress, log messages, server-to-client requests) while the request is still being served, and so
- * that notifications/cancelled can stop it.
+ * that notifications/cancelled can stop it. The route runs on Camel's asynchronous routing engine: a worker starts
+ * it, and where it waits (a throttle turn, a Retry-After pause, an SQL polling delay) the worker is given back and
+ * the route resumes later on the continuation pool; the answer is written when the route completes, wherever.
  */
 @Component("mcpCalls")
 public class CallRunner implements DisposableBean {
@@ -26,13 +31,14 @@ public class CallRunner implements DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
     static final String DISPATCH = "direct:mcp-dispatch";
 
-    private final ProducerTemplate producer;
+    private final CamelContext camelContext;
+    private volatile AsyncProducer dispatcher;
     private final SessionRegistry sessions;
     private final JsonRpc jsonRpc;
     private final ExecutorService workers;
 
     public CallRunner(CamelContext camelContext, SessionRegistry sessions, JsonRpc jsonRpc) {
-        this.producer = camelContext.createProducerTemplate();
+        this.camelContext = camelContext;
         this.sessions = sessions;
         this.jsonRpc = jsonRpc;
         // a cached pool: on JDK 21+ Camel makes these virtual threads when camel.threads.virtual.enabled=true
@@ -62,7 +68,8 @@ public class CallRunner implements DisposableBean {
             if (session != null) {
                 session.removeStream(stream);
             }
-            reply = McpReply.json(200, channel.jsonResponse());
+            // a JSON answer is written after the call: it can carry what the call learnt (RateLimit fields, a 429)
+            reply = new McpReply(call.replyStatus(), "application/json", channel.jsonResponse(), null, call.replyHeaders());
         } else {
             reply = McpReply.sse(sessions.openPostStream(session, stream));
         }
@@ -71,8 +78,45 @@ public class CallRunner implements DisposableBean {
     }
 
     private void execute(McpCall call, Map<String, Object> variables) {
+        Exchange exchange = null;
         try {
-            Exchange done = producer.send(DISPATCH, ex -> variables.forEach(ex::setVariable));
+            AsyncProducer producer = dispatcher();
+            Exchange dispatch = producer.getEndpoint().createExchange(ExchangePattern.InOut);
+            exchange = dispatch;
+            variables.forEach(dispatch::setVariable);
+            producer.process(dispatch, doneSync -> finish(call, dispatch));
+        } catch (Exception | LinkageError e) {
+            if (exchange == null) {
+                LOG.warn("dispatch could not start for method {}: {}", call.message().method(), e.toString());
+                call.channel().respond(jsonRpc.error(call.message().id(), JsonRpcErrors.INTERNAL_ERROR, "Internal error", null));
+                release(call);
+            } else {
+                exchange.setException(e);
+                finish(call, exchange);
+            }
+        }
+    }
+
+    /** The producer of the dispatch route, made once (the route must exist, so not at construction). */
+    private AsyncProducer dispatcher() throws Exception {
+        AsyncProducer producer = dispatcher;
+        if (producer == null) {
+            synchronized (this) {
+                if (dispatcher == null) {
+                    Endpoint endpoint = camelContext.getEndpoint(DISPATCH);
+                    AsyncProducer created = endpoint.createAsyncProducer();
+                    ServiceHelper.startService(created);
+                    dispatcher = created;
+                }
+                producer = dispatcher;
+            }
+        }
+        return producer;
+    }
+
+    /** When the dispatch route completes (on whatever thread): the JSON-RPC answer, unless the call was cancelled. */
+    private void finish(McpCall call, Exchange done) {
+        try {
             if (call.isCancelled()) {
                 return;
             }
@@ -86,11 +130,15 @@ public class CallRunner implements DisposableBean {
             }
             call.channel().respond(json);
         } finally {
-            if (call.session() != null) {
-                call.session().unregister(call);
-            }
-            call.channel().abandon();
+            release(call);
         }
+    }
+
+    private static void release(McpCall call) {
+        if (call.session() != null) {
+            call.session().unregister(call);
+        }
+        call.channel().abandon();
     }
 
     /** notifications/cancelled: stops the named in-flight request of this session; unknown ids are ignored. */
@@ -126,5 +174,6 @@ public class CallRunner implements DisposableBean {
     @Override
     public void destroy() {
         workers.shutdownNow();
+        ServiceHelper.stopService(dispatcher);
     }
 }

@@ -27,6 +27,8 @@ public final class McpCall {
     private volatile McpSession createdSession;
     private double lastProgress = Double.NEGATIVE_INFINITY;
     private final java.util.List<Runnable> cancelHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, String> replyHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int replyStatus;
 
     McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
         this.session = session;
@@ -66,6 +68,27 @@ public final class McpCall {
 
     McpSession createdSession() {
         return createdSession;
+    }
+
+    /**
+     * Header fields for this request's HTTP answer, if it is still a JSON answer when the call ends (an SSE answer
+     * sent its headers when it started). Used for the RateLimit fields.
+     */
+    public void replyHeaders(Map<String, String> headers) {
+        replyHeaders.putAll(headers);
+    }
+
+    Map<String, String> replyHeaders() {
+        return Map.copyOf(replyHeaders);
+    }
+
+    /** The HTTP status of this request's JSON answer instead of 200 (a rate-limited call answered as HTTP 429). */
+    public void replyStatus(int status) {
+        this.replyStatus = status;
+    }
+
+    int replyStatus() {
+        return replyStatus == 0 ? 200 : replyStatus;
     }
 
     public boolean isCancelled() {

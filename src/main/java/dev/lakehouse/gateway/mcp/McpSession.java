@@ -81,8 +81,9 @@ public final class McpSession {
         lastSeenNanos = System.nanoTime();
     }
 
+    /** How long the session has been idle: never while it serves a request (a long call is not idleness). */
     long idleNanos() {
-        return System.nanoTime() - lastSeenNanos;
+        return inFlight.isEmpty() ? System.nanoTime() - lastSeenNanos : 0;
     }
 
     /** Registers a request; false when a request with the same id is still in flight (ids must be unique). */
@@ -92,6 +93,7 @@ public final class McpSession {
 
     void unregister(McpCall call) {
         inFlight.remove(call.key(), call);
+        touch();   // idleness counts from the end of the last request
     }
 
     McpCall inFlight(JsonNode requestId) {

@@ -61,7 +61,8 @@ public class TenantConnections {
                     + String.join(", ", config.connections().keySet()) + ". Omit 'workspace' to use the default.");
         }
         return new WorkspaceConnection(tenant, name, baseUrl(c.host(), name), c.auth(), c.token(), c.clientId(),
-                c.clientSecret(), c.defaultWarehouse(), c.readOnly(), c.exposure());
+                c.clientSecret(), c.defaultWarehouse(), c.readOnly(), c.exposure(), c.rateLimitPolicy(),
+                c.rateLimitsByFamily());
     }
 
     /** The exposure policy of each of a tenant's connections (no host is resolved: listing never calls out). */

@@ -3,6 +3,9 @@ package dev.lakehouse.gateway.tenant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lakehouse.gateway.ratelimit.ApiFamily;
+import dev.lakehouse.gateway.ratelimit.RateLimitPolicy;
+import dev.lakehouse.gateway.ratelimit.RateLimitProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,6 +20,8 @@ public record TenantProperties(Map<String, Tenant> tenants) {
 
     public TenantProperties {
         tenants = tenants == null ? Map.of() : tenants;
+        // a misspelt API family in a connection's rate limits stops startup, naming it
+        tenants.values().forEach(t -> t.connections().values().forEach(Connection::rateLimitsByFamily));
     }
 
     /** @param defaultConnection the connection used when a tool call names none (else the first one) */
@@ -35,13 +40,24 @@ public record TenantProperties(Map<String, Tenant> tenants) {
      * @param defaultWarehouse  SQL warehouse for statements that name none
      * @param readOnly          only read-only SQL passes (default true)
      * @param exposure          per tool group: off, read (default), on, confirm
+     * @param rateLimitPolicy   absorb (default) or passthrough for every API family of this workspace
+     * @param rateLimits        per API family ({@code unity-catalog}, ...): rate, burst and policy for this workspace
      */
     public record Connection(String host, String auth, String token, String clientId, String clientSecret,
-            String defaultWarehouse, Boolean readOnly, Map<String, Exposure> exposure) {
+            String defaultWarehouse, Boolean readOnly, Map<String, Exposure> exposure, RateLimitPolicy rateLimitPolicy,
+            Map<String, RateLimitProperties.Family> rateLimits) {
         public Connection {
             auth = auth == null ? "pat" : auth;
             readOnly = readOnly == null ? Boolean.TRUE : readOnly;
             exposure = exposure == null ? Map.of() : exposure;
+            rateLimits = rateLimits == null ? Map.of() : rateLimits;
+        }
+
+        /** The per-family settings keyed by family; a misspelt family name is a configuration error. */
+        public Map<ApiFamily, RateLimitProperties.Family> rateLimitsByFamily() {
+            Map<ApiFamily, RateLimitProperties.Family> byFamily = new java.util.EnumMap<>(ApiFamily.class);
+            rateLimits.forEach((name, settings) -> byFamily.put(ApiFamily.byKey(name), settings));
+            return byFamily;
         }
     }
 

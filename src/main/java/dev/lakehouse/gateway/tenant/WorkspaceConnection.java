@@ -2,13 +2,18 @@ package dev.lakehouse.gateway.tenant;
 
 import java.util.Map;
 
+import dev.lakehouse.gateway.ratelimit.ApiFamily;
+import dev.lakehouse.gateway.ratelimit.RateLimitPolicy;
+import dev.lakehouse.gateway.ratelimit.RateLimitProperties;
+
 /**
  * One tenant's connection to one Databricks workspace, resolved for a call. Its secrets stay in the gateway: only
  * the token bean reads them, and nothing of it is returned to an agent but its name and host.
  */
 public record WorkspaceConnection(String tenant, String name, String baseUrl, String auth, String token,
         String clientId, String clientSecret, String defaultWarehouse, boolean readOnly,
-        Map<String, TenantProperties.Exposure> exposure) {
+        Map<String, TenantProperties.Exposure> exposure, RateLimitPolicy rateLimitPolicy,
+        Map<ApiFamily, RateLimitProperties.Family> rateLimits) {
 
     /** Tool groups whose exposure a connection controls; others (gateway, fixtures) are always visible. */
     public static final java.util.Set<String> DATABRICKS_GROUPS = java.util.Set.of("catalog", "sql", "jobs", "compute", "warehouses");

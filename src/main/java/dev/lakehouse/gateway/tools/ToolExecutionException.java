@@ -9,4 +9,9 @@ public class ToolExecutionException extends RuntimeException {
     public ToolExecutionException(String message) {
         super(message, null, false, false);
     }
+
+    /** Structured details for the result's {@code structuredContent}, or null when the text says it all. */
+    public java.util.Map<String, Object> structured() {
+        return null;
+    }
 }

@@ -73,6 +73,11 @@ public class ToolResults {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ToolDefinition tool = exchange.getVariable("tool", ToolDefinition.class);
         String name = tool == null ? "?" : tool.name();
+        if (caught instanceof ToolExecutionException failure && failure.structured() != null) {
+            Map<String, Object> result = text(caught.getMessage(), true);
+            result.put("structuredContent", failure.structured());
+            return result;
+        }
         if (caught instanceof ToolExecutionException || caught instanceof McpCall.ClientRequestException) {
             return text(caught.getMessage(), true);
         }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.env.Environment;
 
 /** The embedded emulator's admin API ({@code /emulator/admin/...}) of one workspace: faults, tokens, request counts. */
-final class EmulatorAdmin {
+public final class EmulatorAdmin {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -24,7 +24,7 @@ final class EmulatorAdmin {
         this.base = base;
     }
 
-    static EmulatorAdmin of(Environment environment, String workspace) {
+    public static EmulatorAdmin of(Environment environment, String workspace) {
         String url = environment.getProperty("emulator.url." + workspace);
         if (url == null) {
             throw new IllegalStateException("emulator workspace " + workspace + " is not running");
@@ -32,30 +32,50 @@ final class EmulatorAdmin {
         return new EmulatorAdmin(url + "/emulator/admin");
     }
 
-    JsonNode addFault(Map<String, Object> fault) {
+    public JsonNode addFault(Map<String, Object> fault) {
         return call("POST", "/faults", fault);
     }
 
-    void clearFaults() {
+    public void clearFaults() {
         call("DELETE", "/faults", null);
     }
 
-    JsonNode faults() {
+    public JsonNode faults() {
         return call("GET", "/faults", null);
     }
 
     /** Revokes every OAuth token issued to the client. */
-    int revokeClient(String clientId) {
+    public int revokeClient(String clientId) {
         return call("POST", "/tokens/revoke", Map.of("client_id", clientId)).path("revoked").asInt();
     }
 
     /** Requests received for {@code METHOD /path} so far (admin calls are not counted). */
-    long count(String methodAndPath) {
+    public long count(String methodAndPath) {
         return call("GET", "/requests", null).path("by_route").path(methodAndPath).asLong(0);
     }
 
-    JsonNode requests() {
+    public JsonNode requests() {
         return call("GET", "/requests", null);
+    }
+
+    /** Changes the workspace's rate limits now (PUT /emulator/admin/rate-limits; absent fields stay). */
+    public JsonNode rateLimits(Map<String, Object> settings) {
+        return call("PUT", "/rate-limits", settings);
+    }
+
+    /** Back to the configured rate limits, with fresh windows. */
+    public void resetRateLimits() {
+        call("DELETE", "/rate-limits", null);
+    }
+
+    /** Requests of one API family so far: {received, rate_limited, ...}. */
+    public JsonNode family(String family) {
+        return requests().path("families").path(family);
+    }
+
+    /** Forgets the request counts. */
+    public void clearRequests() {
+        call("DELETE", "/requests", null);
     }
 
     private JsonNode call(String method, String path, Object body) {

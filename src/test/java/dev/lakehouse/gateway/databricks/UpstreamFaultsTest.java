@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.lakehouse.gateway.ratelimit.UpstreamGovernor;
 import dev.lakehouse.gateway.support.GatewayTestBase;
 import dev.lakehouse.gateway.support.McpTestClients;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -21,10 +22,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 
 /**
- * Step 11 of the pipeline against faults injected into the acme workspace of the emulator: 429 and 503 with
- * Retry-After are retried (honouring it, up to gateway.databricks.max-attempts), a Retry-After beyond
- * gateway.databricks.max-retry-after is not waited for, 500 is not retried, and a dropped connection is a clear
- * tool error. Never a JSON-RPC error, never a hang.
+ * Step 11 of the pipeline against faults injected into the acme workspace of the emulator: a 429 pauses the key for
+ * its Retry-After and the absorbed call is tried again until its max queue wait, then answered with when to come back;
+ * a pause longer than the call can wait is answered at once; a 503 to a GET is retried (honouring Retry-After, up to
+ * gateway.databricks.max-attempts); 500 is not retried; a dropped connection is a clear tool error. Never a JSON-RPC
+ * error, never a hang.
  */
 class UpstreamFaultsTest extends GatewayTestBase {
 
@@ -35,6 +37,12 @@ class UpstreamFaultsTest extends GatewayTestBase {
 
     @Value("${gateway.databricks.max-attempts}")
     int maxAttempts;
+
+    @Value("${gateway.ratelimit.max-queue-wait}")
+    Duration maxQueueWait;
+
+    @Autowired
+    UpstreamGovernor governor;
 
     private EmulatorAdmin acme;
     private McpSyncClient client;
@@ -52,6 +60,7 @@ class UpstreamFaultsTest extends GatewayTestBase {
     void tearDown() {
         acme.clearFaults();
         client.closeGracefully();
+        governor.reset();   // a paused or slowed key must not leak into the next test
     }
 
     private void fault(String kind, int count, Integer retryAfter) {
@@ -89,26 +98,40 @@ class UpstreamFaultsTest extends GatewayTestBase {
     }
 
     @Test
-    void moreRateLimitsThanAttemptsIsAnErrorWithRetryAfter() throws Exception {
-        fault("RATE_LIMIT", 10, 1);
+    void persistentRateLimitsAreAbsorbedUntilTheMaxQueueWaitThenAnsweredWithWhenToComeBack() throws Exception {
+        fault("RATE_LIMIT", 100, 1);
         long before = acme.count(CATALOGS);
         Timed call = listCatalogs();
         assertThat(call.result().isError()).isTrue();
-        assertThat(call.text()).containsIgnoringCase("rate limit").contains("Retry after 1 second")
-                .contains("REQUEST_LIMIT_EXCEEDED");
-        assertThat(acme.count(CATALOGS) - before).isEqualTo(maxAttempts);
-        assertThat(call.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis((maxAttempts - 1) * 1000L - 100));
+        assertThat(call.text()).startsWith("Databricks rate-limits unity-catalog calls on workspace acme")
+                .contains("retry in").doesNotContain("list_catalogs and list_schemas");
+        assertThat(call.result().structuredContent()).isInstanceOf(Map.class);
+        Map<?, ?> structured = (Map<?, ?>) call.result().structuredContent();
+        assertThat(structured.get("error")).isEqualTo("rate_limited");
+        assertThat(structured.get("workspace")).isEqualTo("acme");
+        assertThat(structured.get("family")).isEqualTo("unity-catalog");
+        assertThat(((Number) structured.get("retry_after_seconds")).longValue()).isPositive();
+        // one attempt per pause (Retry-After: 1) until the call's max queue wait: no hammering of the wall
+        long attempts = acme.count(CATALOGS) - before;
+        long maxWaitSeconds = maxQueueWait.toSeconds();
+        assertThat(attempts).isBetween(maxWaitSeconds - 2, maxWaitSeconds + 1);
+        assertThat(call.elapsed()).isLessThan(maxQueueWait.plusSeconds(3));
     }
 
     @Test
-    void retryAfterBeyondTheCapIsNotWaitedFor() throws Exception {
+    void aRetryAfterLongerThanTheCallCanWaitIsAnsweredAtOnceWithThatWait() throws Exception {
         fault("RATE_LIMIT", 10, 30);
         long before = acme.count(CATALOGS);
         Timed call = listCatalogs();
         assertThat(call.result().isError()).isTrue();
-        assertThat(call.text()).containsIgnoringCase("rate limit").contains("Retry after 30 seconds");
+        assertThat(call.text()).contains("rate-limits unity-catalog calls on workspace acme").containsPattern("retry in (29|30) s");
         assertThat(acme.count(CATALOGS) - before).isEqualTo(1);
         assertThat(call.elapsed()).isLessThan(Duration.ofSeconds(5));
+        // the whole key is paused: the next call is answered at once too, without calling the workspace
+        Timed next = listCatalogs();
+        assertThat(next.result().isError()).isTrue();
+        assertThat(next.text()).containsPattern("retry in (29|30|31) s");   // staggered after the first one
+        assertThat(acme.count(CATALOGS) - before).isEqualTo(1);
     }
 
     @Test

@@ -58,7 +58,7 @@ class ToolPolicyTest {
     }
 
     private static TenantProperties.Connection connection(String host, Map<String, Exposure> exposure) {
-        return new TenantProperties.Connection(host, "pat", "dapi-test", null, null, null, null, exposure);
+        return new TenantProperties.Connection(host, "pat", "dapi-test", null, null, null, null, exposure, null, null);
     }
 
     @BeforeEach

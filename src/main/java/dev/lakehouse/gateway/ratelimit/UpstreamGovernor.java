@@ -1,0 +1,69 @@
+package dev.lakehouse.gateway.ratelimit;
+
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.lakehouse.gateway.tenant.WorkspaceConnection;
+import org.springframework.stereotype.Component;
+
+/**
+ * The limiters of every (workspace host, API family) key this gateway has called. A key is created on first use with
+ * the settings of the connection that used it (family defaults overridden by the connection's own); Databricks
+ * counts per workspace, so tenants that share a workspace share its keys.
+ */
+@Component("upstreamGovernor")
+public class UpstreamGovernor {
+
+    private final RateLimitProperties properties;
+    private final Map<ApiFamily, RateLimitProperties.Family> defaults;
+    private final Continuations continuations;
+    private final Map<String, UpstreamLimit> limits = new ConcurrentHashMap<>();
+
+    public UpstreamGovernor(RateLimitProperties properties, Continuations continuations) {
+        this.properties = properties;
+        this.defaults = properties.byFamily();
+        this.continuations = continuations;
+    }
+
+    public RateLimitProperties properties() {
+        return properties;
+    }
+
+    public UpstreamLimit limitFor(WorkspaceConnection connection, ApiFamily family) {
+        String host = hostOf(connection.baseUrl());
+        return limits.computeIfAbsent(host + " " + family.key(), k -> new UpstreamLimit(host, family,
+                settingsFor(connection, family), properties, System::nanoTime, continuations));
+    }
+
+    /** The family defaults, then the connection's policy, then its own settings for the family. */
+    RateLimitProperties.Family settingsFor(WorkspaceConnection connection, ApiFamily family) {
+        RateLimitProperties.Family settings = defaults.get(family);
+        if (connection.rateLimitPolicy() != null) {
+            settings = settings.overriddenBy(new RateLimitProperties.Family(null, null, connection.rateLimitPolicy()));
+        }
+        return settings.overriddenBy(connection.rateLimits().get(family));
+    }
+
+    /** host[:port] of a workspace URL, lower case: the key that Databricks counts by. */
+    static String hostOf(String baseUrl) {
+        URI uri = URI.create(baseUrl);
+        String host = uri.getHost() == null ? baseUrl : uri.getHost().toLowerCase(Locale.ROOT);
+        return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
+    }
+
+    public Collection<UpstreamLimit> limits() {
+        return List.copyOf(limits.values());
+    }
+
+    /**
+     * Forgets every key (learned rates, pauses, counters): the next call of each key starts from the configuration.
+     * An operator action (JMX); calls already waiting finish on the old keys.
+     */
+    public void reset() {
+        limits.clear();
+    }
+}
