@@ -29,7 +29,9 @@ public final class Fault {
         /** Closes the connection without any response. */
         DROP_CONNECTION,
         /** 503 from the OAuth token endpoint only. */
-        TOKEN_OUTAGE;
+        TOKEN_OUTAGE,
+        /** 400 INVALID_STATE of the hourly job creation quota (Databricks answers a quota with 400, not 429). */
+        JOB_QUOTA;
 
         static Kind parse(String text) {
             try {
@@ -106,6 +108,8 @@ public final class Fault {
                     .toResponse().header("Retry-After", String.valueOf(retryAfterSeconds));
             case INTERNAL_ERROR -> new ApiException(500, "INTERNAL_ERROR",
                     "Internal error (injected fault " + id + ")").toResponse();
+            case JOB_QUOTA -> new ApiException(400, "INVALID_STATE", "There were already 1000 jobs created in past "
+                    + "3600 seconds, exceeding rate limit. Please retry later (injected fault " + id + ")").toResponse();
             case TOKEN_OUTAGE -> {
                 ObjectNode body = Json.obj();
                 body.put("error", "temporarily_unavailable");

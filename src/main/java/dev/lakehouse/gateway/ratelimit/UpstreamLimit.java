@@ -80,7 +80,8 @@ public final class UpstreamLimit {
     private long lastDecrease;
     private long lastIncrease;
     private long backlogSince = -1;
-    private long nextHint;
+    /** The instants turned-away calls were told to come back at, with how many each. */
+    private final java.util.TreeMap<Long, Integer> returns = new java.util.TreeMap<>();
     private boolean everDecreased;
 
     // what operators see
@@ -320,6 +321,7 @@ public final class UpstreamLimit {
         synchronized (this) {
             long now = clock.getAsLong();
             inFlight.pollFirst();
+
             if (status != 429) {
                 if (status > 0) {
                     answered.addLast(now);
@@ -383,15 +385,44 @@ public final class UpstreamLimit {
     }
 
     /**
-     * When a turned-away call should come back: after the pause, the calls queued ahead of it and the next free token,
-     * staggered by one token's time per call already told, so the agents turned away together do not all return in
-     * the same second.
+     * When a turned-away call should come back, in whole seconds (Retry-After is an integer): not before the pause,
+     * the calls queued ahead of it and the next free token, nor before the calls now in flight have left the window
+     * (they are counted when answered); and at an instant where the calls told to come back stay within the limit
+     * over any two windows. Agents come back on whole seconds and the calls of one second are answered while the
+     * next second's arrive, so two windows' worth of returns must fit one window of counting. Those who come back
+     * when told therefore find their turn, and those turned away together do not all return at once.
      */
     private long hintSeconds(long now) {
-        long base = now + predictedWait(now, queue.size() + 1);
-        long slot = Math.max(base, nextHint);
-        nextHint = slot + (long) (SECOND / pace());
-        return Math.max(1, (slot - now + SECOND - 1) / SECOND);
+        long window = properties.learnWindow().toNanos();
+        long span = 2 * window;
+        returns.headMap(now - span).clear();
+        long clear = now + predictedWait(now, queue.size() + 1);
+        if (!inFlight.isEmpty()) {
+            clear = Math.max(clear, now + window + 1);
+        }
+        long seconds = Math.max(1, (clear - now + SECOND - 1) / SECOND);
+        long room = Math.max(1, (long) Math.floor(pace() * window / SECOND));
+        while (true) {
+            long at = now + seconds * SECOND;
+            if (busiestSpan(at, span) < room) {
+                returns.merge(at, 1, Integer::sum);
+                return seconds;
+            }
+            seconds++;
+        }
+    }
+
+    /** The most returns already told in any span-long stretch of time that would contain {@code at}. */
+    private int busiestSpan(long at, long span) {
+        int busiest = count(at, at + span);
+        for (long start : returns.subMap(at - span, false, at, true).keySet()) {
+            busiest = Math.max(busiest, count(start, start + span));
+        }
+        return busiest;
+    }
+
+    private int count(long from, long to) {
+        return returns.subMap(from, true, to, false).values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The RateLimit field values of this key now, for a call that was not limited. */

@@ -47,6 +47,7 @@ import org.springframework.test.context.TestPropertySource;
         "gateway.tenants.demo.connections.threads.rate-limits.unity-catalog.rate=50",
         "gateway.tenants.demo.connections.breaker.host=emulator:breaker",
         "gateway.tenants.demo.connections.breaker.token=dapi-breaker-emulator-pat",
+        "gateway.tenants.demo.connections.breaker.exposure.jobs=on",
         // storms take ~10 s: the calls may wait that long
         "gateway.ratelimit.max-queue-wait=30s",
         // a breaker that opens after 4 calls of which half failed, and probes again after 2 s

@@ -1,0 +1,95 @@
+package dev.lakehouse.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import dev.lakehouse.gateway.mcp.JsonRpcErrors;
+import dev.lakehouse.gateway.mcp.McpTransportException;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 6 of the pipeline: inbound quotas at the MCP edge, per tenant and per agent (the caller: a token's subject
+ * or a scoped URL), as Bucket4j token buckets. A request over either quota is refused at once, before any work:
+ * HTTP 429 with Retry-After, the RateLimit fields of the exhausted quota, and a JSON-RPC error (no echo of the
+ * request). Buckets are separate per tenant, so one tenant's flood never delays another's requests.
+ */
+@Component("inboundQuota")
+public class InboundQuota {
+
+    private static final long SECOND = 1_000_000_000L;
+    /** Above this many buckets, idle (full) ones are dropped: they would be made again, full, on the next request. */
+    private static final int MAX_BUCKETS = 10_000;
+
+    private final QuotaProperties properties;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public InboundQuota(QuotaProperties properties) {
+        this.properties = properties;
+    }
+
+    /** Counts one JSON-RPC request of the caller (variables tenant and caller); over quota → HTTP 429. */
+    public void check(Exchange exchange) {
+        String tenant = exchange.getVariable("tenant", String.class);
+        String caller = exchange.getVariable("caller", String.class);
+        if (tenant == null) {
+            return;
+        }
+        QuotaProperties.Limit agentLimit = properties.agentLimit(tenant);
+        QuotaProperties.Limit tenantLimit = properties.tenantLimit(tenant);
+        Bucket agent = caller == null ? null : bucket("agent " + caller, agentLimit);
+        Bucket whole = bucket("tenant " + tenant, tenantLimit);
+        ConsumptionProbe agentProbe = agent == null ? null : agent.tryConsumeAndReturnRemaining(1);
+        if (agentProbe != null && !agentProbe.isConsumed()) {
+            throw refused("agent", agentLimit, agentProbe);
+        }
+        ConsumptionProbe tenantProbe = whole == null ? null : whole.tryConsumeAndReturnRemaining(1);
+        if (tenantProbe != null && !tenantProbe.isConsumed()) {
+            if (agent != null) {
+                agent.addTokens(1);   // the agent's request did not happen
+            }
+            throw refused("tenant", tenantLimit, tenantProbe);
+        }
+    }
+
+    private Bucket bucket(String key, QuotaProperties.Limit limit) {
+        if (limit.rate() <= 0) {
+            return null;
+        }
+        if (buckets.size() > MAX_BUCKETS) {
+            buckets.values().removeIf(b -> b.getAvailableTokens() >= Math.max(1, limit.burst()));
+        }
+        return buckets.computeIfAbsent(key, k -> {
+            long capacity = Math.max(1, limit.burst());
+            return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
+                    .refillGreedy(Math.max(1, Math.round(limit.rate() * 1000)), Duration.ofSeconds(1000)).build()).build();
+        });
+    }
+
+    private static McpTransportException refused(String who, QuotaProperties.Limit limit, ConsumptionProbe probe) {
+        long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + SECOND - 1) / SECOND);
+        long window = limit.rate() >= 1 ? 1 : (long) Math.ceil(1 / limit.rate());
+        long quota = Math.max(1, (long) Math.floor(limit.rate() * window));
+        String policy = "\"gateway-" + who + "\"";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", String.valueOf(retryAfter));
+        headers.put("RateLimit-Policy", policy + ";q=" + quota + ";w=" + window);
+        headers.put("RateLimit", policy + ";r=0;t=" + retryAfter);
+        headers.put("RateLimit-Limit", String.valueOf(quota));
+        headers.put("RateLimit-Remaining", "0");
+        headers.put("RateLimit-Reset", String.valueOf(retryAfter));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("error", "rate_limited");
+        data.put("quota", who);
+        data.put("retry_after_seconds", retryAfter);
+        data.put("limit", quota);
+        return new McpTransportException(429, JsonRpcErrors.TRANSPORT_ERROR, "Too Many Requests: this " + who
+                + "'s quota of " + quota + " requests per " + window + " s is used up; retry in " + retryAfter + " s",
+                data, headers);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.lakehouse.gateway.ratelimit;
+
+import static dev.lakehouse.gateway.support.McpTestClients.call;
+import static dev.lakehouse.gateway.support.McpTestClients.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.lakehouse.gateway.databricks.EmulatorAdmin;
+import dev.lakehouse.gateway.support.McpTestClients;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+/**
+ * Resilience per workspace: the circuit breaker of the "breaker" workspace opens after its calls fail (5xx), answers
+ * at once while open without calling the workspace, lets one probe through when half-open after 2 s, and closes
+ * when it succeeds; the hourly job quota (a 400 that names a rate) is passed to the agent with its wait, not retried.
+ */
+class UpstreamResilienceTest extends RateLimitTestBase {
+
+    static final String CATALOGS = "GET /api/2.1/unity-catalog/catalogs";
+
+    @Autowired
+    Environment environment;
+
+    private EmulatorAdmin breaker;
+    private McpSyncClient client;
+
+    @BeforeEach
+    void setUp() {
+        breaker = EmulatorAdmin.of(environment, "breaker");
+        breaker.clearFaults();
+        client = McpTestClients.plain(port, null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        breaker.clearFaults();
+        client.closeGracefully();
+    }
+
+    private McpSchema.CallToolResult listCatalogs() {
+        return call(client, "list_catalogs", Map.of("workspace", "breaker"));
+    }
+
+    @Test
+    void theBreakerOpensOnServerErrorsAnswersAtOnceThenProbesAndCloses() throws Exception {
+        breaker.addFault(Map.of("kind", "INTERNAL_ERROR", "family", "unity-catalog", "count", 4));
+        for (int i = 0; i < 4; i++) {
+            McpSchema.CallToolResult failed = listCatalogs();
+            assertThat(failed.isError()).isTrue();
+            assertThat(text(failed)).contains("HTTP 500");
+        }
+        long before = breaker.count(CATALOGS);
+        long start = System.nanoTime();
+        McpSchema.CallToolResult open = listCatalogs();
+        assertThat(open.isError()).isTrue();
+        assertThat(text(open)).contains("workspace 'breaker' is failing").contains("Try again in 2 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(breaker.count(CATALOGS)).as("an open breaker does not call the workspace").isEqualTo(before);
+
+        Thread.sleep(2300);   // open state over: half-open, one probe may go
+        McpSchema.CallToolResult probe = listCatalogs();
+        assertThat(probe.isError()).as(text(probe)).isFalse();
+        assertThat(breaker.count(CATALOGS)).isEqualTo(before + 1);
+        McpSchema.CallToolResult closed = listCatalogs();
+        assertThat(closed.isError()).as("closed again").isFalse();
+    }
+
+    @Test
+    void theHourlyJobQuotaIsPassedThroughWithItsWaitAndNotRetried() {
+        breaker.addFault(Map.of("kind", "JOB_QUOTA", "family", "jobs", "count", 5));
+        long before = breaker.requests().path("families").path("jobs").path("received").asLong();
+        McpSchema.CallToolResult result = call(client, "run_job", Map.of("workspace", "breaker", "job_id", 700000000001L));
+        assertThat(result.isError()).isTrue();
+        assertThat(text(result)).contains("rate-limits jobs-run calls on workspace breaker").contains("quota")
+                .contains("retry in 3600 s");
+        Map<?, ?> structured = (Map<?, ?>) result.structuredContent();
+        assertThat(structured.get("error")).isEqualTo("rate_limited");
+        assertThat(((Number) structured.get("retry_after_seconds")).longValue()).isEqualTo(3600);
+        assertThat(breaker.requests().path("families").path("jobs").path("received").asLong() - before)
+                .as("never retried in a loop").isEqualTo(1);
+    }
+}
