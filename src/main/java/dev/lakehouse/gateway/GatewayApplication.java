@@ -10,6 +10,19 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        useVirtualThreadsWhereTheRuntimeHasThem();
         SpringApplication.run(GatewayApplication.class, args);
+    }
+
+    /**
+     * On JDK 21+, Camel's thread pools (the MCP call workers, the continuation pool) run virtual threads, unless
+     * GATEWAY_VIRTUAL_THREADS=false. Camel reads this system property once, before its first pool: hence here, not
+     * in application.properties (where spring.threads.virtual.enabled does the same for Tomcat and the HTTP pool).
+     */
+    static void useVirtualThreadsWhereTheRuntimeHasThem() {
+        boolean wanted = !"false".equalsIgnoreCase(System.getenv("GATEWAY_VIRTUAL_THREADS"));
+        if (wanted && Runtime.version().feature() >= 21 && System.getProperty("camel.threads.virtual.enabled") == null) {
+            System.setProperty("camel.threads.virtual.enabled", "true");
+        }
     }
 }

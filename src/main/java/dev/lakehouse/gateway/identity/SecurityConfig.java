@@ -12,7 +12,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.boot.autoconfigure.thread.Threading;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.cache.concurrent.ConcurrentMapCache;
@@ -125,18 +130,26 @@ public class SecurityConfig {
     }
 
     /**
-     * platform-http runs routes on Spring's task executor; wrapping it carries the caller's SecurityContext into the
-     * route, where the identity step copies it into exchange variables.
+     * platform-http runs routes on Spring's task executor (a pool of platform threads on JDK 17; virtual threads on
+     * JDK 21+); wrapping it carries the caller's SecurityContext into the route, where the identity step copies it
+     * into exchange variables.
      */
     @Bean
-    ThreadPoolTaskExecutor mcpHttpPool(ThreadPoolTaskExecutorBuilder builder) {
-        ThreadPoolTaskExecutor pool = builder.build();
+    AsyncTaskExecutor mcpHttpPool(ThreadPoolTaskExecutorBuilder pools, SimpleAsyncTaskExecutorBuilder virtual,
+            Environment environment) {
+        if (Threading.VIRTUAL.isActive(environment)) {
+            // JDK 21+ with spring.threads.virtual.enabled: a request, and the wait for its answer, costs no platform thread
+            SimpleAsyncTaskExecutor executor = virtual.threadNamePrefix("mcp-http-").build();
+            executor.setTaskTerminationTimeout(Duration.ofSeconds(5).toMillis());
+            return executor;
+        }
+        ThreadPoolTaskExecutor pool = pools.build();
         pool.setAwaitTerminationMillis(Duration.ofSeconds(5).toMillis());
         return pool;
     }
 
     @Bean
-    DelegatingSecurityContextAsyncTaskExecutor mcpHttpExecutor(ThreadPoolTaskExecutor mcpHttpPool) {
+    DelegatingSecurityContextAsyncTaskExecutor mcpHttpExecutor(AsyncTaskExecutor mcpHttpPool) {
         return new DelegatingSecurityContextAsyncTaskExecutor(mcpHttpPool);
     }
 }

@@ -100,9 +100,15 @@ public class OperatorConsoles implements CamelContextConfiguration {
             return allowed.contains(id) ? super.resolveById(id) : null;
         }
 
+        /** Camel's own consoles by id, and the gateway's (Spring beans named after their id, e.g. rate-limits). */
         @Override
         public void loadDevConsoles(boolean force) {
-            allowed.forEach(this::resolveById);
+            for (String id : allowed) {
+                DevConsole console = resolveById(id);
+                if (console != null) {
+                    register(console);   // one found in the bean registry is returned, not registered, by Camel
+                }
+            }
         }
     }
 }

@@ -22,6 +22,19 @@ public class UpstreamGovernor {
     private final Map<ApiFamily, RateLimitProperties.Family> defaults;
     private final Continuations continuations;
     private final Map<String, UpstreamLimit> limits = new ConcurrentHashMap<>();
+    private final List<KeyListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told when a key is made and when keys are forgotten (metrics, JMX). */
+    public interface KeyListener {
+        void created(UpstreamLimit limit);
+
+        void forgotten(Collection<UpstreamLimit> limits);
+    }
+
+    public void listen(KeyListener listener) {
+        listeners.add(listener);
+        limits.values().forEach(listener::created);
+    }
 
     public UpstreamGovernor(RateLimitProperties properties, Continuations continuations) {
         this.properties = properties;
@@ -35,8 +48,21 @@ public class UpstreamGovernor {
 
     public UpstreamLimit limitFor(WorkspaceConnection connection, ApiFamily family) {
         String host = hostOf(connection.baseUrl());
-        return limits.computeIfAbsent(host + " " + family.key(), k -> new UpstreamLimit(host, family,
-                settingsFor(connection, family), properties, System::nanoTime, continuations));
+        String key = host + " " + family.key();
+        UpstreamLimit existing = limits.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        boolean[] made = {false};
+        UpstreamLimit limit = limits.computeIfAbsent(key, k -> {
+            made[0] = true;
+            return new UpstreamLimit(host, family, settingsFor(connection, family), properties, System::nanoTime,
+                    continuations);
+        });
+        if (made[0]) {
+            listeners.forEach(listener -> listener.created(limit));
+        }
+        return limit;
     }
 
     /** The family defaults, then the connection's policy, then its own settings for the family. */
@@ -64,6 +90,8 @@ public class UpstreamGovernor {
      * An operator action (JMX); calls already waiting finish on the old keys.
      */
     public void reset() {
+        List<UpstreamLimit> forgotten = List.copyOf(limits.values());
         limits.clear();
+        listeners.forEach(listener -> listener.forgotten(forgotten));
     }
 }

@@ -113,4 +113,25 @@ class OperatorSurfaceLoopbackTest extends GatewayTestBase {
         String all = RawHttp.body(RawHttp.exchange(port, "GET", "/actuator/camel/all", Map.of("Host", "127.0.0.1:" + port), null));
         assertThat(all).contains("\"route\"").doesNotContain("java.home", "\"system-properties\"", "\"debug\"");
     }
+
+    @Test
+    void operatorsSeeTheRateLimitKeysAndBreakersInTheConsoleAndAsMetrics() throws Exception {
+        // a Databricks call makes the keys of the default workspace
+        RawHttp.exchange(port, "POST", "/mcp", Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/json",
+                "Accept", ACCEPT_BOTH), INITIALIZE);
+        dev.lakehouse.gateway.support.McpTestClients.call(dev.lakehouse.gateway.support.McpTestClients.plain(port, null),
+                "list_catalogs", Map.of());
+        String console = RawHttp.body(RawHttp.exchange(port, "GET", "/actuator/camel/rate-limits",
+                Map.of("Host", "127.0.0.1:" + port), null));
+        assertThat(console).contains("\"family\":\"unity-catalog\"", "\"learnedRate\"", "\"queued\"", "\"breakers\"",
+                "databricks-upstream-");
+        String metric = RawHttp.body(RawHttp.exchange(port, "GET", "/actuator/metrics/gateway.upstream.released",
+                Map.of("Host", "127.0.0.1:" + port), null));
+        assertThat(metric).contains("\"name\":\"gateway.upstream.released\"", "\"family\"", "unity-catalog");
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var names = jmx.queryNames(new javax.management.ObjectName("dev.lakehouse.gateway:type=UpstreamLimit,*"), null);
+        assertThat(names).anyMatch(n -> "unity-catalog".equals(n.getKeyProperty("family")));
+        var name = names.stream().filter(n -> "unity-catalog".equals(n.getKeyProperty("family"))).findFirst().orElseThrow();
+        assertThat(((Number) jmx.getAttribute(name, "Released")).longValue()).isPositive();
+    }
 }

@@ -21,10 +21,10 @@ import org.springframework.test.context.TestPropertySource;
         "emulator.workspaces.stormpass.port=0",
         "emulator.workspaces.threads.port=0",
         "emulator.workspaces.breaker.port=0",
-        // the limit is known by configuration (20 req/s, as the emulator will be set)
+        // the limit is known by configuration (as the emulator will be set: 20 req/s, or -Dstorm.limit)
         "gateway.tenants.demo.connections.stormknown.host=emulator:stormknown",
         "gateway.tenants.demo.connections.stormknown.token=dapi-stormknown-emulator-pat",
-        "gateway.tenants.demo.connections.stormknown.rate-limits.unity-catalog.rate=20",
+        "gateway.tenants.demo.connections.stormknown.rate-limits.unity-catalog.rate=${storm.limit:20}",
         // the limit is learned: the family default (30 req/s) is above the workspace's 20
         "gateway.tenants.demo.connections.stormlearn.host=emulator:stormlearn",
         "gateway.tenants.demo.connections.stormlearn.token=dapi-stormlearn-emulator-pat",
@@ -33,14 +33,14 @@ import org.springframework.test.context.TestPropertySource;
         // two workspaces with known limits: the storm on W1 must not slow W2
         "gateway.tenants.demo.connections.stormw1.host=emulator:stormw1",
         "gateway.tenants.demo.connections.stormw1.token=dapi-stormw1-emulator-pat",
-        "gateway.tenants.demo.connections.stormw1.rate-limits.unity-catalog.rate=20",
+        "gateway.tenants.demo.connections.stormw1.rate-limits.unity-catalog.rate=${storm.limit:20}",
         "gateway.tenants.demo.connections.stormw2.host=emulator:stormw2",
         "gateway.tenants.demo.connections.stormw2.token=dapi-stormw2-emulator-pat",
-        "gateway.tenants.demo.connections.stormw2.rate-limits.unity-catalog.rate=20",
+        "gateway.tenants.demo.connections.stormw2.rate-limits.unity-catalog.rate=${storm.limit:20}",
         "gateway.tenants.demo.connections.stormpass.host=emulator:stormpass",
         "gateway.tenants.demo.connections.stormpass.token=dapi-stormpass-emulator-pat",
         "gateway.tenants.demo.connections.stormpass.rate-limit-policy=passthrough",
-        "gateway.tenants.demo.connections.stormpass.rate-limits.unity-catalog.rate=20",
+        "gateway.tenants.demo.connections.stormpass.rate-limits.unity-catalog.rate=${storm.limit:20}",
         // a slow key for the thread test: 50 req/s known
         "gateway.tenants.demo.connections.threads.host=emulator:threads",
         "gateway.tenants.demo.connections.threads.token=dapi-threads-emulator-pat",

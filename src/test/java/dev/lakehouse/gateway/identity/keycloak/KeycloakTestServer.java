@@ -377,7 +377,7 @@ public final class KeycloakTestServer {
     }
 
     /** The current JVM if it is Java 21+, else a JDK 21+ from $JAVA_HOME or /usr/lib/jvm (newest first). */
-    static Path findJdk() {
+    public static Path findJdk() {
         if (Runtime.version().feature() >= 21) {
             return Paths.get(System.getProperty("java.home"));
         }
