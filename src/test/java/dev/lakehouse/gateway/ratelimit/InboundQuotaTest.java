@@ -98,8 +98,8 @@ class InboundQuotaTest extends RateLimitTestBase {
 
     @Test
     void notificationsAndCancellationsAreNotCounted() throws Exception {
-        String agent = scopedUrl("tiny", "main");
-        String session = open(agent);
+        String agent = scopedUrl("tinier", "main");
+        String session = open(agent);   // 1 of the agent's burst of 4
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> note = send(HttpRequest.newBuilder(URI.create(agent)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").header("Accept", ACCEPT_BOTH)
@@ -108,6 +108,11 @@ class InboundQuotaTest extends RateLimitTestBase {
                             + "\"params\":{\"requestId\":" + i + "}}")).build());
             assertThat(note.statusCode()).isEqualTo(202);
         }
+        // the 20 notifications took nothing: the rest of the burst is still there
+        for (int i = 0; i < 3; i++) {
+            assertThat(ping(agent, session, 50 + i).statusCode()).isEqualTo(200);
+        }
+        assertThat(ping(agent, session, 60).statusCode()).isEqualTo(429);
     }
 
     /** RateLimit-Policy and RateLimit parsed as RFC 8941 lists; the trio in delta seconds. */

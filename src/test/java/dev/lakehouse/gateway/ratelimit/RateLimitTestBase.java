@@ -7,7 +7,7 @@ import org.springframework.test.context.TestPropertySource;
  * A gateway of its own for the rate-limit scenarios (Spring caches it for every class that extends this base): one
  * emulator workspace per scenario, so that each starts with fresh keys (the gateway keys its limiters by workspace
  * host), connections of tenant demo to them, a circuit breaker that opens quickly, and small inbound quotas for
- * tenant {@code tiny}.
+ * tenants {@code tiny} and {@code tinier}.
  */
 @TestPropertySource(properties = {
         // the calls of a storm need little data: small samples make the extra workspaces start fast
@@ -65,6 +65,13 @@ import org.springframework.test.context.TestPropertySource;
         "gateway.quota.tenants.tiny.rate=2",
         "gateway.quota.tenants.tiny.burst=6",
         "gateway.quota.tenants.tiny.agent-rate=1",
-        "gateway.quota.tenants.tiny.agent-burst=4"})
+        "gateway.quota.tenants.tiny.agent-burst=4",
+        // the same for a second tenant, so that each quota test starts with full buckets
+        "gateway.tenants.tinier.connections.main.host=emulator:acme",
+        "gateway.tenants.tinier.connections.main.token=dapi-acme-emulator-pat",
+        "gateway.quota.tenants.tinier.rate=2",
+        "gateway.quota.tenants.tinier.burst=6",
+        "gateway.quota.tenants.tinier.agent-rate=1",
+        "gateway.quota.tenants.tinier.agent-burst=4"})
 public abstract class RateLimitTestBase extends GatewayTestBase {
 }
