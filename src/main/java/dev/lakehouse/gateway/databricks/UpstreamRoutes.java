@@ -40,7 +40,8 @@ public class UpstreamRoutes {
 
     private String create(String key) {
         try {
-            TemplatedRouteBuilder.builder(camelContext, TEMPLATE).routeId(TEMPLATE + "-" + key)
+            // the node ids get the workspace as prefix: the EIP's breaker and bulkhead are registered by node id
+            TemplatedRouteBuilder.builder(camelContext, TEMPLATE).routeId(TEMPLATE + "-" + key).prefixId(key + "-")
                     .parameter("workspace", key).add();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the upstream route of workspace " + key, e);

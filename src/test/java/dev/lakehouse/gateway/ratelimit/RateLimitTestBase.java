@@ -48,6 +48,11 @@ import org.springframework.test.context.TestPropertySource;
         "gateway.tenants.demo.connections.breaker.host=emulator:breaker",
         "gateway.tenants.demo.connections.breaker.token=dapi-breaker-emulator-pat",
         "gateway.tenants.demo.connections.breaker.exposure.jobs=on",
+        // a workspace of its own for the bulkhead, fast enough that the bulkhead, not the pacing, holds 70 slow calls back
+        "emulator.workspaces.bulkhead.port=0",
+        "gateway.tenants.demo.connections.bulkhead.host=emulator:bulkhead",
+        "gateway.tenants.demo.connections.bulkhead.token=dapi-bulkhead-emulator-pat",
+        "gateway.tenants.demo.connections.bulkhead.rate-limits.unity-catalog.rate=200",
         // storms take ~10 s: the calls may wait that long
         "gateway.ratelimit.max-queue-wait=30s",
         // a breaker that opens after 4 calls of which half failed, and probes again after 2 s

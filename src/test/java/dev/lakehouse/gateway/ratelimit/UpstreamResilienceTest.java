@@ -51,12 +51,16 @@ class UpstreamResilienceTest extends RateLimitTestBase {
 
     @Test
     void theBreakerOpensOnServerErrorsAnswersAtOnceThenProbesAndCloses() throws Exception {
-        breaker.addFault(Map.of("kind", "INTERNAL_ERROR", "family", "unity-catalog", "count", 4));
-        for (int i = 0; i < 4; i++) {
-            McpSchema.CallToolResult failed = listCatalogs();
-            assertThat(failed.isError()).isTrue();
-            assertThat(text(failed)).contains("HTTP 500");
+        breaker.addFault(Map.of("kind", "INTERNAL_ERROR", "family", "unity-catalog", "count", 10));
+        // a window of 4 calls, half of them failed: open after at most 4 failures (fewer if earlier calls of this
+        // workspace are in the window)
+        int failures = 0;
+        McpSchema.CallToolResult answer = listCatalogs();
+        while (text(answer).contains("HTTP 500") && failures < 6) {
+            failures++;
+            answer = listCatalogs();
         }
+        assertThat(failures).as("server errors before the breaker opened").isBetween(2, 4);
         long before = breaker.count(CATALOGS);
         long start = System.nanoTime();
         McpSchema.CallToolResult open = listCatalogs();
@@ -65,6 +69,7 @@ class UpstreamResilienceTest extends RateLimitTestBase {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         assertThat(breaker.count(CATALOGS)).as("an open breaker does not call the workspace").isEqualTo(before);
 
+        breaker.clearFaults();
         Thread.sleep(2300);   // open state over: half-open, one probe may go
         McpSchema.CallToolResult probe = listCatalogs();
         assertThat(probe.isError()).as(text(probe)).isFalse();
@@ -87,4 +92,44 @@ class UpstreamResilienceTest extends RateLimitTestBase {
         assertThat(breaker.requests().path("families").path("jobs").path("received").asLong() - before)
                 .as("never retried in a loop").isEqualTo(1);
     }
+
+    @Test
+    void theBulkheadTurnsAwayCallsBeyondItsCapWhileTheWorkspaceIsSlow() {
+        int cap = 64;   // gateway.upstream.bulkhead.max-concurrent-calls
+        EmulatorAdmin bulkhead = EmulatorAdmin.of(environment, "bulkhead");
+        bulkhead.addFault(Map.of("kind", "LATENCY", "family", "unity-catalog", "latency_ms", 1500, "count", cap + 6));
+        var async = Storm.client(port);
+        try {
+            var results = reactor.core.publisher.Flux.range(0, cap + 6)
+                    .flatMap(i -> async.callTool(McpSchema.CallToolRequest.builder("list_catalogs")
+                            .arguments(Map.of("workspace", "bulkhead")).build()), cap + 6)
+                    .collectList().block(Duration.ofSeconds(90));
+            long busy = results.stream().filter(r -> Boolean.TRUE.equals(r.isError()))
+                    .filter(r -> ((McpSchema.TextContent) r.content().get(0)).text().contains("are in flight at once"))
+                    .count();
+            long ok = results.stream().filter(r -> !Boolean.TRUE.equals(r.isError())).count();
+            assertThat(busy).as("turned away by the bulkhead").isBetween(1L, 6L);
+            // the rest got through, or met this workspace's breaker, which counts the bulkhead's refusals
+            assertThat(ok).isGreaterThanOrEqualTo(cap - 6);
+        } finally {
+            async.closeGracefully().block(Duration.ofSeconds(10));
+            bulkhead.clearFaults();
+        }
+    }
+
+    @Test
+    void aPauseLongerThanTheCapIsPassedToTheAgentAndTheKeyPausesOnlyForTheCap() {
+        breaker.addFault(Map.of("kind", "RATE_LIMIT", "family", "unity-catalog", "count", 1, "retry_after_seconds", 600));
+        McpSchema.CallToolResult blocked = listCatalogs();
+        assertThat(blocked.isError()).isTrue();
+        assertThat(text(blocked)).contains("the workspace asked for a long pause").contains("retry in 600 s");
+        // the key itself pauses for gateway.ratelimit.max-pause (60 s) at most: the next call is told so
+        McpSchema.CallToolResult next = listCatalogs();
+        assertThat(next.isError()).isTrue();
+        assertThat(text(next)).containsPattern("retry in (5[5-9]|6[0-2]) s");
+        governor.reset();
+    }
+
+    @Autowired
+    UpstreamGovernor governor;
 }
