@@ -74,6 +74,8 @@ public final class UpstreamLimit {
     private Bucket bucket;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> answered = new ArrayDeque<>();
+    /** When the answered calls were released: what the workspace counted in its window can be no less. */
+    private final ArrayDeque<Long> answeredReleases = new ArrayDeque<>();
     private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
     private long pausedUntil;
     private boolean pumpScheduled;
@@ -326,6 +328,10 @@ public final class UpstreamLimit {
                 if (status > 0) {
                     answered.addLast(now);
                     trim(answered, now);
+                    answeredReleases.addLast(releasedAt);
+                    while (answeredReleases.size() > 1 && now - answeredReleases.peekFirst() > 2 * properties.learnWindow().toNanos()) {
+                        answeredReleases.pollFirst();
+                    }
                 }
                 schedulePump(now);
                 return 0;
@@ -372,8 +378,11 @@ public final class UpstreamLimit {
      */
     private void decrease(long now) {
         trim(answered, now);
-        double windowSeconds = properties.learnWindow().toNanos() / (double) SECOND;
-        double measured = answered.size() / windowSeconds;
+        long window = properties.learnWindow().toNanos();
+        double windowSeconds = window / (double) SECOND;
+        // calls released within the window and answered: each was counted by the workspace after its release, so in
+        // its window as well; counting by release never overestimates what the workspace let through
+        double measured = answeredReleases.stream().filter(released -> released > now - window).count() / windowSeconds;
         // calls queueing means the key was sending at its full pace: what came back is the workspace's window (when
         // enough came back to be a measurement, not a 429 that is about something else), less a margin, since answers
         // the workspace counted just before its window may still fall in ours
