@@ -94,7 +94,6 @@ public final class UpstreamLimit {
     private long waitedCalls;
     private long waitNanosTotal;
     private long waitNanosMax;
-    private long lastWaitNanos;
 
     UpstreamLimit(String host, ApiFamily family, RateLimitProperties.Family settings, RateLimitProperties properties,
             LongSupplier clock, Continuations continuations) {
@@ -271,7 +270,6 @@ public final class UpstreamLimit {
     private void noteRelease(long now, long waitedNanos) {
         released++;
         inFlight.addLast(now);
-        lastWaitNanos = waitedNanos;
         if (waitedNanos > 0) {
             waitedCalls++;
             waitNanosTotal += waitedNanos;
@@ -451,11 +449,6 @@ public final class UpstreamLimit {
             reset = Math.max(1, (predictedWait(now, queue.size() + 1) + SECOND - 1) / SECOND);
         }
         return new RateLimitState("databricks-" + family.key(), workspace, family, quota, window, remaining, reset, null);
-    }
-
-    /** Nanoseconds of the last release's wait (0 when it went at once). */
-    public synchronized long lastWaitNanos() {
-        return lastWaitNanos;
     }
 
     /** What operators see of this key. */
