@@ -17,6 +17,7 @@ import dev.lakehouse.gateway.tools.ToolExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +153,8 @@ public class DatabricksCalls implements HttpClientConfigurer {
 
     /** After an attempt the workspace answered with a 5xx (raised inside the breaker): a GET may try again. */
     public void serverError(Exchange exchange) {
-        UpstreamServerException failure = caught(exchange, UpstreamServerException.class);
+        UpstreamServerException failure = ObjectHelper.getException(UpstreamServerException.class,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         answered(exchange, failure.status(), failure.body(), failure.retryAfter());
     }
 
@@ -194,16 +196,6 @@ public class DatabricksCalls implements HttpClientConfigurer {
 
     private static boolean isGet(Exchange exchange) {
         return "GET".equals(exchange.getVariable("dbMethod", "GET", String.class));
-    }
-
-    private static <T extends Throwable> T caught(Exchange exchange, Class<T> type) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new IllegalStateException("expected a caught " + type.getSimpleName() + ", got " + caught);
     }
 
     /** After an attempt that got no HTTP answer (refused, dropped, timed out): status 0, and a GET may try again. */

@@ -73,16 +73,9 @@ public class InboundQuota {
 
     private static McpTransportException refused(String who, QuotaProperties.Limit limit, ConsumptionProbe probe) {
         long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + SECOND - 1) / SECOND);
-        long window = limit.rate() >= 1 ? 1 : (long) Math.ceil(1 / limit.rate());
-        long quota = Math.max(1, (long) Math.floor(limit.rate() * window));
-        String policy = "\"gateway-" + who + "\"";
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Retry-After", String.valueOf(retryAfter));
-        headers.put("RateLimit-Policy", policy + ";q=" + quota + ";w=" + window);
-        headers.put("RateLimit", policy + ";r=0;t=" + retryAfter);
-        headers.put("RateLimit-Limit", String.valueOf(quota));
-        headers.put("RateLimit-Remaining", "0");
-        headers.put("RateLimit-Reset", String.valueOf(retryAfter));
+        long window = RateLimitFields.windowSeconds(limit.rate());
+        long quota = RateLimitFields.quota(limit.rate());
+        Map<String, String> headers = RateLimitFields.headers("gateway-" + who, quota, window, 0, retryAfter, retryAfter);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("error", "rate_limited");
         data.put("quota", who);

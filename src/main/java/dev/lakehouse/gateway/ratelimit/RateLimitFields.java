@@ -69,17 +69,36 @@ public class RateLimitFields {
 
     /** The response header fields of a state, in the order they are written. */
     public static Map<String, String> headers(RateLimitState state) {
+        return headers(state.policy(), state.quota(), state.windowSeconds(), state.remaining(), state.resetSeconds(),
+                state.retryAfterSeconds());
+    }
+
+    /** The same fields for any policy (the inbound quotas too): retryAfterSeconds null when not limited. */
+    public static Map<String, String> headers(String policy, long quota, long windowSeconds, long remaining,
+            long resetSeconds, Long retryAfterSeconds) {
         Map<String, String> headers = new LinkedHashMap<>();
-        String name = "\"" + state.policy() + "\"";
-        headers.put("RateLimit-Policy", name + ";q=" + state.quota() + ";w=" + state.windowSeconds());
-        headers.put("RateLimit", name + ";r=" + state.remaining() + ";t=" + state.resetSeconds());
-        headers.put("RateLimit-Limit", String.valueOf(state.quota()));
-        headers.put("RateLimit-Remaining", String.valueOf(state.remaining()));
-        headers.put("RateLimit-Reset", String.valueOf(state.resetSeconds()));
-        if (state.limited()) {
-            headers.put("Retry-After", String.valueOf(state.retryAfterSeconds()));
+        String name = "\"" + policy + "\"";
+        headers.put("RateLimit-Policy", name + ";q=" + quota + ";w=" + windowSeconds);
+        headers.put("RateLimit", name + ";r=" + remaining + ";t=" + resetSeconds);
+        headers.put("RateLimit-Limit", String.valueOf(quota));
+        headers.put("RateLimit-Remaining", String.valueOf(remaining));
+        headers.put("RateLimit-Reset", String.valueOf(resetSeconds));
+        if (retryAfterSeconds != null) {
+            headers.put("Retry-After", String.valueOf(retryAfterSeconds));
         }
         return headers;
+    }
+
+    /**
+     * A rate in requests per second as a RateLimit policy's {@code w} and {@code q}: a one-second window, or for
+     * rates below one per second the shortest whole window that holds one request.
+     */
+    public static long windowSeconds(double ratePerSecond) {
+        return ratePerSecond >= 1 ? 1 : (long) Math.ceil(1 / ratePerSecond);
+    }
+
+    public static long quota(double ratePerSecond) {
+        return Math.max(1, (long) Math.floor(ratePerSecond * windowSeconds(ratePerSecond)));
     }
 
     static Map<String, Object> meta(RateLimitState state) {

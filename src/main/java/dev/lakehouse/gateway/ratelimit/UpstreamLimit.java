@@ -68,7 +68,6 @@ public final class UpstreamLimit {
     private final double configuredRate;
     private final int burst;
     private final RateLimitPolicy policy;
-    private final TimeMeter meter;
 
     private double rate;
     private Bucket bucket;
@@ -105,7 +104,7 @@ public final class UpstreamLimit {
         this.configuredRate = Math.max(properties.minRate(), settings.rate());
         this.burst = Math.max(1, settings.burst());
         this.policy = settings.policy();
-        this.meter = new TimeMeter() {
+        TimeMeter meter = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
                 return clock.getAsLong();
@@ -436,8 +435,6 @@ public final class UpstreamLimit {
     public synchronized RateLimitState state(String workspace) {
         long now = clock.getAsLong();
         double pace = pace();
-        long window = pace >= 1 ? 1 : (long) Math.ceil(1 / pace);
-        long quota = Math.max(1, (long) Math.floor(pace * window));
         boolean paused = now < pausedUntil;
         long remaining = paused ? 0 : Math.max(0, bucket.getAvailableTokens() - queue.size());
         long reset;
@@ -448,7 +445,8 @@ public final class UpstreamLimit {
         } else {
             reset = Math.max(1, (predictedWait(now, queue.size() + 1) + SECOND - 1) / SECOND);
         }
-        return new RateLimitState("databricks-" + family.key(), workspace, family, quota, window, remaining, reset, null);
+        return new RateLimitState("databricks-" + family.key(), workspace, family, RateLimitFields.quota(pace),
+                RateLimitFields.windowSeconds(pace), remaining, reset, null);
     }
 
     /** What operators see of this key. */
