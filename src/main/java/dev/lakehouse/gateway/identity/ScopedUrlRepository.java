@@ -14,28 +14,12 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Scoped URL records in table {@code scoped_urls} (Spring JDBC; H2 file database by default, PostgreSQL in compose).
- * The table is created at startup if missing, in SQL both databases accept. Tokens are never stored: a record says
+ * The table belongs to Flyway's migrations (db/migration/V1). Tokens are never stored: a record says
  * what a URL allows and whether it is revoked; the token's signature proves the rest.
  */
 @Repository
 public class ScopedUrlRepository {
 
-    static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS scoped_urls (
-                id              VARCHAR(64)  NOT NULL PRIMARY KEY,
-                tenant          VARCHAR(200) NOT NULL,
-                connection_name VARCHAR(200) NOT NULL,
-                tool_groups     VARCHAR(1000),
-                tool_names      VARCHAR(8000),
-                read_only       BOOLEAN      NOT NULL,
-                requires_token  BOOLEAN      NOT NULL,
-                label           VARCHAR(200),
-                kid             VARCHAR(64)  NOT NULL,
-                created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-                expires_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-                revoked_at      TIMESTAMP WITH TIME ZONE
-            )""";
-    static final String INDEX = "CREATE INDEX IF NOT EXISTS scoped_urls_tenant ON scoped_urls (tenant)";
     private static final String COLUMNS = "id, tenant, connection_name, tool_groups, tool_names, read_only, requires_token, "
             + "label, kid, created_at, expires_at, revoked_at";
 
@@ -43,8 +27,6 @@ public class ScopedUrlRepository {
 
     public ScopedUrlRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute(SCHEMA);
-        jdbc.execute(INDEX);
     }
 
     public void insert(ScopedUrlRecord r) {

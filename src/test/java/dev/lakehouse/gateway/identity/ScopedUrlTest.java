@@ -258,7 +258,9 @@ class ScopedUrlTest extends GatewayTestBase {
         Instant now = Instant.now();
         ScopedUrlRecord record = new ScopedUrlRecord("restart-1", "demo", "acme", List.of("sql"), List.of("execute_sql"),
                 true, false, "label", "k-new", now, now.plusSeconds(600), null);
-        JdbcTemplate first = new JdbcTemplate(new DriverManagerDataSource(url, "sa", ""));
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "sa", "");
+        org.flywaydb.core.Flyway.configure().dataSource(dataSource).load().migrate();   // the schema, as at startup
+        JdbcTemplate first = new JdbcTemplate(dataSource);
         ScopedUrlRepository before = new ScopedUrlRepository(first);
         before.insert(record);
         assertThat(before.revoke("other-tenant", "restart-1", now)).isFalse();
