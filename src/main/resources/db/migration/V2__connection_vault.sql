@@ -14,6 +14,10 @@ CREATE TABLE vault_connections (
     -- M2M service principal or U2M OAuth app
     client_id         VARCHAR(200),
     scopes            VARCHAR(500),
+    -- U2M: the refresh token's maximum lifetime in this workspace (its token access policy), for keep-alive and expiry
+    refresh_token_ttl_seconds BIGINT,
+    -- the connection tool calls use when they name none
+    is_default        BOOLEAN      NOT NULL,
     default_warehouse VARCHAR(64),
     read_only         BOOLEAN      NOT NULL,
     -- JSON objects: {"sql": "read", ...} and {"unity-catalog": {"rate": 5, "burst": 1, "policy": "absorb"}, ...}

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +21,6 @@ import dev.lakehouse.gateway.identity.ScopedUrls;
 import dev.lakehouse.gateway.mcp.McpTransportException;
 import dev.lakehouse.gateway.mcp.SessionRegistry;
 import dev.lakehouse.gateway.tenant.TenantConnections;
-import dev.lakehouse.gateway.tenant.TenantProperties;
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolCatalog;
 import dev.lakehouse.gateway.tools.ToolDefinition;
@@ -56,9 +54,11 @@ public class AdminApi {
     private final ToolCatalog catalog;
     private final ScopedUrlProperties properties;
     private final IdentityProperties identity;
+    private final AdminAccess access;
 
     public AdminApi(ScopedUrls scopedUrls, TenantConnections connections, ToolCatalog catalog,
-            ScopedUrlProperties properties, IdentityProperties identity) {
+            ScopedUrlProperties properties, IdentityProperties identity, AdminAccess access) {
+        this.access = access;
         this.scopedUrls = scopedUrls;
         this.connections = connections;
         this.catalog = catalog;
@@ -84,17 +84,15 @@ public class AdminApi {
                 throw AdminApiException.badRequest("Unknown field '" + field + "'. Allowed fields: " + String.join(", ", CREATE_FIELDS));
             }
         }
-        TenantProperties.Tenant config = connections.tenants().get(tenant);
         String connection = optionalText(body, "connection", 200);
         if (connection == null) {
-            connection = config.defaultConnection() != null ? config.defaultConnection()
-                    : config.connections().isEmpty() ? null : config.connections().keySet().iterator().next();
+            connection = connections.defaultName(tenant);
             if (connection == null) {
                 throw AdminApiException.badRequest("Tenant '" + tenant + "' has no workspace connection to pin the URL to");
             }
-        } else if (!config.connections().containsKey(connection)) {
+        } else if (!connections.has(tenant, connection)) {
             throw AdminApiException.badRequest("Unknown connection '" + connection + "' for tenant '" + tenant
-                    + "'. Its connections are: " + String.join(", ", config.connections().keySet()));
+                    + "'. Its connections are: " + String.join(", ", connections.names(tenant)));
         }
         List<String> groups = stringList(body, "groups", WorkspaceConnection.DATABRICKS_GROUPS.size());
         Set<String> knownGroups = new java.util.TreeSet<>(WorkspaceConnection.DATABRICKS_GROUPS);
@@ -165,33 +163,6 @@ public class AdminApi {
         reply(exchange, 204, null, Map.of());
     }
 
-    /** GET /admin/tenants/{tenant}/connections: name, host, auth type, default warehouse, read-only, exposure. */
-    public void listConnections(Exchange exchange) {
-        String tenant = tenant(exchange);
-        TenantProperties.Tenant config = connections.tenants().get(tenant);
-        String defaultName = config.defaultConnection() != null ? config.defaultConnection()
-                : config.connections().isEmpty() ? null : config.connections().keySet().iterator().next();
-        List<Map<String, Object>> list = new ArrayList<>();
-        config.connections().forEach((name, c) -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", name);
-            item.put("default", name.equals(defaultName));
-            item.put("host", c.host());
-            item.put("auth", c.auth());
-            item.put("default_warehouse", c.defaultWarehouse());
-            item.put("read_only", c.readOnly());
-            Map<String, String> exposure = new TreeMap<>();
-            WorkspaceConnection.DATABRICKS_GROUPS.forEach(g -> exposure.put(g,
-                    c.exposure().getOrDefault(g, TenantProperties.Exposure.READ).name().toLowerCase(Locale.ROOT)));
-            item.put("exposure", exposure);
-            list.add(item);
-        });
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("tenant", tenant);
-        answer.put("connections", list);
-        reply(exchange, 200, answer, Map.of());
-    }
-
     /** Error step: a client mistake keeps its status and message; anything else is a 500 with a log reference. */
     public void error(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -239,20 +210,20 @@ public class AdminApi {
         return problem;
     }
 
-    private static void reply(Exchange exchange, int status, Object body, Map<String, String> headers) {
+    static void reply(Exchange exchange, int status, Object body, Map<String, String> headers) {
         exchange.setVariable("adminReply", new AdminReply(status, body, headers));
     }
 
-    /** The {tenant} path parameter, which must name a configured tenant. */
+    /** The {tenant} path parameter: one the caller may act on (AdminAccess), holding at least one connection. */
     private String tenant(Exchange exchange) {
-        String tenant = exchange.getMessage().getHeader("tenant", String.class);
-        if (tenant == null || tenant.isBlank() || !connections.tenants().containsKey(tenant)) {
-            throw AdminApiException.badRequest("Unknown tenant '" + shorten(tenant) + "'");
+        String tenant = access.tenant(exchange);
+        if (!connections.knows(tenant)) {
+            throw new AdminApiException(404, "Unknown tenant '" + tenant + "'");
         }
         return tenant;
     }
 
-    private static String shorten(String value) {
+    static String shorten(String value) {
         if (value == null) {
             return "";
         }
@@ -260,7 +231,7 @@ public class AdminApi {
         return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
     }
 
-    private static JsonNode parse(String body) {
+    static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw AdminApiException.badRequest("A JSON object body is required");
         }
@@ -281,7 +252,7 @@ public class AdminApi {
         return node;
     }
 
-    private static String optionalText(JsonNode body, String field, int maxLength) {
+    static String optionalText(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -296,7 +267,7 @@ public class AdminApi {
         return text;
     }
 
-    private static boolean optionalBoolean(JsonNode body, String field, boolean defaultValue) {
+    static boolean optionalBoolean(JsonNode body, String field, boolean defaultValue) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return defaultValue;

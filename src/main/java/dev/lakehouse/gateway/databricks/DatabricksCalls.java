@@ -181,10 +181,10 @@ public class DatabricksCalls implements HttpClientConfigurer {
             }
         } else if ((status == 401 || status == 403) && attempt == 1 && text.contains("Invalid access token")) {
             WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
-            if ("oauth-m2m".equals(connection.auth())) {
+            if ("oauth-m2m".equals(connection.auth()) || connection.fromVault() && !"pat".equals(connection.auth())) {
                 // the cached token was revoked or expired early: fetch a fresh one once (unless a concurrent call
-                // already replaced the token this attempt used)
-                tokens.invalidate(connection, exchange.getVariable(DatabricksTokens.TOKEN_GENERATION, Long.class));
+                // already replaced the token this attempt used); a dead grant then shows as the connection's status
+                tokens.rejected(exchange, connection);
                 retry = true;
             }
         }

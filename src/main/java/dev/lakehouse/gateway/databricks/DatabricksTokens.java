@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
+import dev.lakehouse.gateway.vault.GrantTokens;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Component;
  * Step 7 of the pipeline: the {@code Authorization} header for the connection's workspace. A PAT goes as is; an
  * OAuth M2M service principal gets a token from the workspace's {@code /oidc/v1/token}, cached in memory and
  * refreshed before it expires, one refresh at a time per connection (single flight). The caller's own token is
- * never used here, and the Databricks token never leaves the gateway.
+ * never used here, and the Databricks token never leaves the gateway. Connections of the vault get their token from
+ * {@link GrantTokens} (PAT, M2M or U2M grants, refreshed ahead and fenced across replicas).
  */
 @Component("databricksTokens")
 public class DatabricksTokens {
@@ -48,8 +50,11 @@ public class DatabricksTokens {
     record CachedToken(String accessToken, Instant refreshAt, Instant expiresAt, long generation) {
     }
 
-    public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties) {
+    private final GrantTokens grants;
+
+    public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties, GrantTokens grants) {
         this.mapper = mapper;
+        this.grants = grants;
         this.properties = properties;
         this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
     }
@@ -57,7 +62,12 @@ public class DatabricksTokens {
     /** Route step: sets the Authorization header for variable {@code connection}. */
     public void authorize(Exchange exchange) {
         WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
-        if ("oauth-m2m".equals(connection.auth())) {
+        if (connection.fromVault()) {
+            // the vault's grant: the connection's own, or (per-user U2M) the calling user's, refreshed across replicas
+            GrantTokens.Served served = grants.accessToken(connection.vault(), exchange.getVariable("subject", String.class));
+            exchange.setVariable(TOKEN_GENERATION, served.version());
+            exchange.getMessage().setHeader("Authorization", "Bearer " + served.token());
+        } else if ("oauth-m2m".equals(connection.auth())) {
             CachedToken token = m2mToken(connection);
             exchange.setVariable(TOKEN_GENERATION, token.generation());
             exchange.getMessage().setHeader("Authorization", "Bearer " + token.accessToken());
@@ -80,6 +90,16 @@ public class DatabricksTokens {
             }
             default -> throw new ToolExecutionException("The workspace connection '" + connection.name()
                     + "' uses an unsupported auth type '" + connection.auth() + "' (use pat or oauth-m2m).");
+        }
+    }
+
+    /** The workspace rejected the token a call sent: the next call gets a fresh one. */
+    public void rejected(Exchange exchange, WorkspaceConnection connection) {
+        Long generation = exchange.getVariable(TOKEN_GENERATION, Long.class);
+        if (connection.fromVault()) {
+            grants.rejected(connection.vault(), exchange.getVariable("subject", String.class), generation);
+        } else {
+            invalidate(connection, generation);
         }
     }
 

@@ -56,7 +56,7 @@ public class CallerIdentity {
     }
 
     /** The organization claim in the forms Keycloak emits: ["acme"], {"acme": {...}}, or "acme". */
-    static List<String> tenants(Object claim) {
+    public static List<String> tenants(Object claim) {
         List<String> tenants = new ArrayList<>();
         if (claim instanceof String single) {
             tenants.add(single);

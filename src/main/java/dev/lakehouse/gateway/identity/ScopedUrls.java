@@ -117,7 +117,7 @@ public class ScopedUrls {
         if (record.get().revokedAt() != null) {
             throw refused("revoked", claims.id());
         }
-        if (!record.get().tenant().equals(claims.tenant()) || !connections.tenants().containsKey(claims.tenant())) {
+        if (!record.get().tenant().equals(claims.tenant()) || !connections.knows(claims.tenant())) {
             throw refused("tenant mismatch or tenant gone", claims.id());
         }
         String client = null;

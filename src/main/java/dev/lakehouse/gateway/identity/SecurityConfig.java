@@ -55,7 +55,9 @@ public class SecurityConfig {
             "/mcp/u/**"};
 
     /** The platform operator's realm role: the admin API and every actuator endpoint but the health status. */
-    static final String GATEWAY_ADMIN = "ROLE_gateway-admin";
+    public static final String GATEWAY_ADMIN = "ROLE_gateway-admin";
+    /** The realm role of a tenant's own admins: the admin API of the tenants (organizations) they belong to. */
+    public static final String TENANT_ADMIN = "ROLE_tenant-admin";
 
     @Bean
     SecurityFilterChain gatewaySecurity(HttpSecurity http, IdentityProperties identity, McpAuthenticationEntryPoint entryPoint,
@@ -76,6 +78,8 @@ public class SecurityConfig {
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasAuthority(GATEWAY_ADMIN)
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        // a tenant admin reaches only the per-tenant admin API; AdminAccess then limits it to its tenant
+                        .requestMatchers("/admin/tenants/**").hasAnyAuthority(GATEWAY_ADMIN, TENANT_ADMIN)
                         .requestMatchers("/admin/**").hasAuthority(GATEWAY_ADMIN)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth

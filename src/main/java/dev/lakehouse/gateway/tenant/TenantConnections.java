@@ -6,7 +6,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lakehouse.gateway.ratelimit.ApiFamily;
+import dev.lakehouse.gateway.ratelimit.RateLimitProperties;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
+import dev.lakehouse.gateway.vault.VaultDirectory;
+import dev.lakehouse.gateway.vault.VaultConnection;
 import org.apache.camel.Exchange;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -15,6 +19,7 @@ import org.springframework.stereotype.Component;
  * Resolves the workspace connection of a tool call from the caller's tenant (variable {@code tenant}) and the
  * optional {@code workspace} argument, into the variable {@code connection}. Later steps read only that variable.
  * A scoped MCP URL's variable {@code pinnedConnection} fixes the connection (another {@code workspace} is refused).
+ * A tenant's connections are those of its properties (the quick start's) and those of the connection vault.
  */
 @Component("tenantConnections")
 public class TenantConnections {
@@ -23,10 +28,18 @@ public class TenantConnections {
 
     private final TenantProperties properties;
     private final Environment environment;
+    private final VaultDirectory vault;
 
+    /** Connections from properties only. */
     public TenantConnections(TenantProperties properties, Environment environment) {
+        this(properties, environment, VaultDirectory.NONE);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public TenantConnections(TenantProperties properties, Environment environment, VaultDirectory vault) {
         this.properties = properties;
         this.environment = environment;
+        this.vault = vault;
     }
 
     public void resolve(Exchange exchange) {
@@ -47,22 +60,40 @@ public class TenantConnections {
 
     /** The connection, or a tool error that tells the model which names exist. */
     public WorkspaceConnection connection(String tenant, String requested) {
-        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
-        if (config == null || config.connections().isEmpty()) {
+        List<String> names = names(tenant);
+        if (names.isEmpty()) {
             throw new ToolExecutionException("No Databricks workspace is connected for tenant " + tenant
                     + ". A tenant admin must add a workspace connection first.");
         }
-        String name = requested != null && !requested.isBlank() ? requested
-                : config.defaultConnection() != null ? config.defaultConnection()
-                : config.connections().keySet().iterator().next();
-        TenantProperties.Connection c = config.connections().get(name);
-        if (c == null) {
-            throw new ToolExecutionException("Unknown workspace '" + name + "'. This tenant's workspaces are: "
-                    + String.join(", ", config.connections().keySet()) + ". Omit 'workspace' to use the default.");
+        String name = requested != null && !requested.isBlank() ? requested : defaultName(tenant);
+        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
+        TenantProperties.Connection c = config == null ? null : config.connections().get(name);
+        if (c != null) {
+            return new WorkspaceConnection(tenant, name, baseUrl(c.host(), name), c.auth(), c.token(), c.clientId(),
+                    c.clientSecret(), c.defaultWarehouse(), c.readOnly(), c.exposure(), c.rateLimitPolicy(),
+                    c.rateLimitsByFamily(), null);
         }
-        return new WorkspaceConnection(tenant, name, baseUrl(c.host(), name), c.auth(), c.token(), c.clientId(),
-                c.clientSecret(), c.defaultWarehouse(), c.readOnly(), c.exposure(), c.rateLimitPolicy(),
-                c.rateLimitsByFamily());
+        VaultConnection v = vault.connection(tenant, name).orElseThrow(() -> new ToolExecutionException("Unknown workspace '"
+                + name + "'. This tenant's workspaces are: " + String.join(", ", names)
+                + ". Omit 'workspace' to use the default."));
+        Map<ApiFamily, RateLimitProperties.Family> rateLimits = new java.util.EnumMap<>(ApiFamily.class);
+        v.rateLimits().forEach((family, settings) -> rateLimits.put(ApiFamily.byKey(family), settings));
+        return new WorkspaceConnection(tenant, name, baseUrl(v.host(), name), v.authMethod(), null, v.clientId(), null,
+                v.defaultWarehouse(), v.readOnly(), v.exposure(), v.rateLimitPolicy(), rateLimits, v);
+    }
+
+    /** The connection a call uses when it names none: the configured default, else the first one. */
+    public String defaultName(String tenant) {
+        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
+        if (config != null && config.defaultConnection() != null) {
+            return config.defaultConnection();
+        }
+        List<VaultConnection> stored = tenant == null ? List.of() : vault.connections(tenant);
+        return stored.stream().filter(VaultConnection::isDefault).map(VaultConnection::name).findFirst()
+                .orElseGet(() -> {
+                    List<String> names = names(tenant);
+                    return names.isEmpty() ? null : names.get(0);
+                });
     }
 
     /** The exposure policy of each of a tenant's connections (no host is resolved: listing never calls out). */
@@ -72,15 +103,49 @@ public class TenantConnections {
 
     /** The same, for one connection only when {@code only} is set (a scoped MCP URL's pinned connection). */
     public List<Map<String, TenantProperties.Exposure>> exposures(String tenant, String only) {
-        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
-        return config == null ? List.of() : config.connections().entrySet().stream()
-                .filter(c -> only == null || only.equals(c.getKey())).map(c -> c.getValue().exposure()).toList();
+        if (tenant == null) {
+            return List.of();
+        }
+        List<Map<String, TenantProperties.Exposure>> exposures = new ArrayList<>();
+        TenantProperties.Tenant config = properties.tenants().get(tenant);
+        if (config != null) {
+            config.connections().entrySet().stream().filter(c -> only == null || only.equals(c.getKey()))
+                    .forEach(c -> exposures.add(c.getValue().exposure()));
+        }
+        vault.connections(tenant).stream().filter(c -> only == null || only.equals(c.name()))
+                .forEach(c -> exposures.add(c.exposure()));
+        return exposures;
     }
 
-    /** Workspace names of a tenant (for gateway_info and hints). */
+    /** Workspace names of a tenant (for gateway_info and hints): its properties' first, then the vault's. */
     public List<String> names(String tenant) {
+        if (tenant == null) {
+            return List.of();
+        }
         TenantProperties.Tenant config = properties.tenants().get(tenant);
-        return config == null ? List.of() : new ArrayList<>(config.connections().keySet());
+        List<String> names = config == null ? new ArrayList<>() : new ArrayList<>(config.connections().keySet());
+        vault.connections(tenant).forEach(c -> {
+            if (!names.contains(c.name())) {
+                names.add(c.name());
+            }
+        });
+        return names;
+    }
+
+    /** Whether the tenant has a connection of this name (properties or vault). */
+    public boolean has(String tenant, String name) {
+        return names(tenant).contains(name);
+    }
+
+    /** Whether the tenant is known: configured in properties, or holding a vault connection. */
+    public boolean knows(String tenant) {
+        return tenant != null && (properties.tenants().containsKey(tenant) || !vault.connections(tenant).isEmpty());
+    }
+
+    /** Whether a connection of this name comes from properties (it cannot be changed through the admin API). */
+    public boolean configured(String tenant, String name) {
+        TenantProperties.Tenant config = tenant == null ? null : properties.tenants().get(tenant);
+        return config != null && config.connections().containsKey(name);
     }
 
     public Map<String, TenantProperties.Tenant> tenants() {

@@ -32,13 +32,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param expiryWarning       a known hard expiry this close raises one expiring_soon event
  * @param cacheTtl            connection records are re-read after this long (status changes of other replicas)
  * @param maxConnectionsPerTenant most vault connections one tenant may hold
+ * @param allowedHosts        workspace hosts a connection may point at ({@code *.suffix}, {@code host:*} any port,
+ *                            {@code emulator:*}); plain http only for loopback hosts
+ * @param defaultRefreshTokenLifetime U2M refresh token lifetime when the connection names none (Databricks: up to 90 days)
  */
 @ConfigurationProperties(prefix = "gateway.vault")
 public record VaultProperties(Map<String, String> masterKeys, String activeKey, boolean requireKey, Path generatedKeyFile,
         Duration refreshMargin, double refreshFraction, Duration refreshJitter, Duration refreshScanInterval,
         Duration leaseDuration, Duration leaseWait, Duration expiredSkew, Duration degradedBackoff,
         Duration degradedBackoffMax, Duration idleAfter, Duration keepaliveMargin, Duration expiryWarning,
-        Duration cacheTtl, int maxConnectionsPerTenant) {
+        Duration cacheTtl, int maxConnectionsPerTenant, java.util.List<String> allowedHosts,
+        Duration defaultRefreshTokenLifetime) {
 
     public VaultProperties {
         masterKeys = masterKeys == null ? Map.of() : new LinkedHashMap<>(masterKeys);
@@ -58,6 +62,8 @@ public record VaultProperties(Map<String, String> masterKeys, String activeKey, 
         expiryWarning = orDefault(expiryWarning, Duration.ofDays(14));
         cacheTtl = orDefault(cacheTtl, Duration.ofSeconds(2));
         maxConnectionsPerTenant = maxConnectionsPerTenant <= 0 ? 50 : maxConnectionsPerTenant;
+        allowedHosts = allowedHosts == null ? java.util.List.of() : java.util.List.copyOf(allowedHosts);
+        defaultRefreshTokenLifetime = orDefault(defaultRefreshTokenLifetime, Duration.ofDays(90));
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {

@@ -122,7 +122,8 @@ class AdminApiTest extends GatewayTestBase {
         assertClientError(create("demo", "{\"expires_in_seconds\": 60,"), 400, "not valid JSON");
         assertClientError(create("demo", "[1,2]"), 400, "JSON object");
         assertClientError(create("demo", ""), 400, "body is required");
-        assertClientError(create("nobody", "{\"expires_in_seconds\":60}"), 400, "Unknown tenant 'nobody'");
+        assertClientError(create("nobody", "{\"expires_in_seconds\":60}"), 404, "Unknown tenant 'nobody'");
+        assertClientError(create("-nobody", "{\"expires_in_seconds\":60}"), 400, "tenant id must match");
         assertClientError(create("demo", "{\"connection\":\"initech\",\"expires_in_seconds\":60}"), 400,
                 "Unknown connection 'initech'");
         assertClientError(create("demo", "{\"groups\":[\"billing\"],\"expires_in_seconds\":60}"), 400, "Unknown tool group 'billing'");
@@ -146,8 +147,11 @@ class AdminApiTest extends GatewayTestBase {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"expires_in_seconds\":60}")).build()), 415, "application/json");
         assertClientError(send(HttpRequest.newBuilder(admin("/tenants/demo/scoped-urls/no-such-id"))
                 .header("X-Probe", "echo-me-not").DELETE().build()), 404, "no scoped URL");
-        assertClientError(get("/tenants/nobody/connections"), 400, "Unknown tenant");
-        assertClientError(get("/tenants/nobody/scoped-urls"), 400, "Unknown tenant");
+        // a tenant without connections yet (a new organization) lists none; its scoped URLs are unknown
+        HttpResponse<String> none = get("/tenants/nobody/connections");
+        assertThat(none.statusCode()).isEqualTo(200);
+        assertThat(json(none.body()).path("connections").size()).isZero();
+        assertClientError(get("/tenants/nobody/scoped-urls"), 404, "Unknown tenant");
         // a browser page of another origin (DNS rebinding) cannot use the open admin API
         assertClientError(send(HttpRequest.newBuilder(admin("/tenants/demo/connections")).header("Origin", "http://evil.example")
                 .header("X-Probe", "echo-me-not").GET().build()), 403, "Origin");
@@ -159,7 +163,7 @@ class AdminApiTest extends GatewayTestBase {
         JsonNode url = json(create("demo", "{\"expires_in_seconds\":60}").body());
         HttpResponse<String> other = send(HttpRequest.newBuilder(admin("/tenants/other/scoped-urls/" + url.path("id").asText()))
                 .DELETE().build());
-        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(other.statusCode()).isEqualTo(404);
         assertThat(json(get("/tenants/demo/scoped-urls").body()).toString()).contains(url.path("id").asText());
     }
 }
