@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +34,6 @@ public class WebhookAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAdmin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> FIELDS = Set.of("url", "secret", "enabled");
     static final int MAX_URL = 2000;
     static final int MAX_BODY_CHARS = 16_384;
@@ -45,7 +43,10 @@ public class WebhookAdmin {
     private final WebhookStore store;
     private final EnvelopeCipher cipher;
 
-    public WebhookAdmin(WebhookStore store, EnvelopeCipher cipher) {
+    private final dev.lakehouse.gateway.admin.AdminAccess access;
+
+    public WebhookAdmin(WebhookStore store, EnvelopeCipher cipher, dev.lakehouse.gateway.admin.AdminAccess access) {
+        this.access = access;
         this.store = store;
         this.cipher = cipher;
     }
@@ -137,13 +138,9 @@ public class WebhookAdmin {
      * The {tenant} path parameter. A syntax check only (vault tenants need not be configured in properties); once the
      * admin API has a shared tenant check for per-tenant admins ({@code AdminApi.tenantOf(Exchange)}), call it here.
      */
+    /** The {tenant} the caller may act on (gateway-admin: any; tenant-admin: its own organization). */
     private String tenant(Exchange exchange) {
-        String tenant = exchange.getMessage().getHeader("tenant", String.class);
-        if (tenant == null || !TENANT.matcher(tenant).matches()) {
-            throw AdminApiException.badRequest("Invalid tenant '" + shorten(tenant)
-                    + "': 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        return tenant;
+        return access.tenant(exchange);
     }
 
     private static String url(JsonNode value) {

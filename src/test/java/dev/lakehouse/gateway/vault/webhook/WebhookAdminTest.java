@@ -168,10 +168,10 @@ class WebhookAdminTest extends GatewayTestBase {
 
         // bad tenant names, on every route
         for (String bad : new String[] {"-leading", "a".repeat(65), "sp%20ace", "bang!", "%C3%A9t%C3%A9"}) {
-            assertClientError(put(bad, "{\"url\":\"https://example.com\"}"), 400, "Invalid tenant");
-            assertClientError(get("/tenants/" + bad + "/webhook"), 400, "Invalid tenant");
-            assertClientError(get("/tenants/" + bad + "/webhook/deliveries"), 400, "Invalid tenant");
-            assertClientError(delete("/tenants/" + bad + "/webhook"), 400, "Invalid tenant");
+            assertClientError(put(bad, "{\"url\":\"https://example.com\"}"), 400, "tenant id must match");
+            assertClientError(get("/tenants/" + bad + "/webhook"), 400, "tenant id must match");
+            assertClientError(get("/tenants/" + bad + "/webhook/deliveries"), 400, "tenant id must match");
+            assertClientError(delete("/tenants/" + bad + "/webhook"), 400, "tenant id must match");
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM vault_webhooks WHERE url = 'https://example.com'", Integer.class))
                 .isZero();
