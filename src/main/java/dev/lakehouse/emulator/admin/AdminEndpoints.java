@@ -204,20 +204,14 @@ public final class AdminEndpoints {
     /** Validates the whole body first, then applies it at once; absent or null fields stay unchanged. */
     private Object updateRateLimits(ApiRequest request) {
         JsonNode body = request.json();
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!RATE_LIMIT_FIELDS.contains(name)) {
-                throw ApiException.invalidParameter("Unknown field '" + name + "'; allowed: limits, concurrent, "
-                        + "window_ms, retry_after_seconds, retry_after_enabled, record_after_response");
-            }
-        }
+        AdminBodies.onlyFields(body, RATE_LIMIT_FIELDS);
         Map<ApiFamily, Integer> limits = familyLimits(body, "limits");
         Map<ApiFamily, Integer> concurrent = familyLimits(body, "concurrent");
-        Long windowMs = integerField(body, "window_ms", 1, MAX_WINDOW_MS);
-        Long retryAfter = integerField(body, "retry_after_seconds", 0, MAX_RETRY_AFTER_SECONDS);
+        Long windowMs = AdminBodies.integerField(body, "window_ms", 1, MAX_WINDOW_MS);
+        Long retryAfter = AdminBodies.integerField(body, "retry_after_seconds", 0, MAX_RETRY_AFTER_SECONDS);
         rateLimiter.update(new RateLimiter.Update(windowMs == null ? null : Duration.ofMillis(windowMs),
-                retryAfter == null ? null : retryAfter.intValue(), booleanField(body, "retry_after_enabled"),
-                booleanField(body, "record_after_response"), limits, concurrent));
+                retryAfter == null ? null : retryAfter.intValue(), AdminBodies.booleanField(body, "retry_after_enabled"),
+                AdminBodies.booleanField(body, "record_after_response"), limits, concurrent));
         return rateLimits();
     }
 
@@ -251,28 +245,5 @@ public final class AdminEndpoints {
             result.put(family, value.intValue());
         }
         return result;
-    }
-
-    private static Long integerField(JsonNode body, String field, long min, long max) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            throw ApiException.invalidParameter(field + " must be an integer between " + min + " and " + max
-                    + ", got " + node);
-        }
-        return node.longValue();
-    }
-
-    private static Boolean booleanField(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            throw ApiException.invalidParameter(field + " must be true or false, got " + node);
-        }
-        return node.booleanValue();
     }
 }

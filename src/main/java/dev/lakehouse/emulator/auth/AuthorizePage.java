@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lakehouse.emulator.EmulatorProperties;
 import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
@@ -23,15 +22,15 @@ public final class AuthorizePage {
     private static final List<String> CARRIED = List.of(
             "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method");
 
-    private final EmulatorProperties.Tokens config;
+    private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
     private final String workspaceName;
 
-    public AuthorizePage(String workspaceName, EmulatorProperties.Tokens config, IdentityDirectory identities,
+    public AuthorizePage(String workspaceName, OAuthSettings oauth, IdentityDirectory identities,
                          TokenStore tokens) {
         this.workspaceName = workspaceName;
-        this.config = config;
+        this.oauth = oauth;
         this.identities = identities;
         this.tokens = tokens;
     }
@@ -73,7 +72,7 @@ public final class AuthorizePage {
         }
         String scope = params.getOrDefault("scope", "all-apis");
         TokenStore.AuthCode code = tokens.issueCode(params.get("client_id"), params.get("redirect_uri"),
-                params.get("code_challenge"), scope, user, config.getAuthorizationCodeLifetime());
+                params.get("code_challenge"), scope, user, oauth.authorizationCodeLifetime());
         Map<String, String> reply = new LinkedHashMap<>();
         reply.put("code", code.code());
         if (params.get("state") != null) {
