@@ -113,7 +113,7 @@ public final class Workspace implements AutoCloseable {
         Router admin = new Router();
         new AdminEndpoints(settings, faults, tokens, identities, requestLog, rateLimiter,
                 properties.getRateLimits().getRetryAfterSeconds()).register(admin);
-        new OAuthAdminEndpoints(oauth).register(admin);
+        new OAuthAdminEndpoints(oauth, identities, tokens).register(admin);
 
         server = HttpServer.create(new InetSocketAddress(properties.getBindAddress(), settings.port()), 128);
         httpPool = Executors.newFixedThreadPool(Math.max(2, properties.getHttpThreads()), daemon("emu-" + settings.name() + "-http-"));

@@ -131,21 +131,147 @@ class OAuthLifecycleAdminTest {
         assertThat(EmulatorFixture.get(admin + "/oauth", null).json()).isEqualTo(before);
     }
 
+    // --- OAuth app integrations ---------------------------------------------------------------------------------
+
+    @Test
+    void appIntegrationsAreCreatedUsedAndDeleted() throws Exception {
+        JsonNode configured = app(EmulatorFixture.get(admin + "/oauth-apps", null).json(), "databricks-cli");
+        assertThat(configured.get("source").asText()).isEqualTo("properties");
+        assertThat(configured.get("confidential").asBoolean()).isFalse();
+        assertThat(configured.get("redirect_uris").toString()).contains(REDIRECT);
+
+        String callback = "https://gateway.example/oauth/callback";
+        Reply created = EmulatorFixture.post(admin + "/oauth-apps", null, "{\"redirect_uris\":[\"" + callback + "\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String clientId = created.json().get("client_id").asText();
+        String secret = created.json().get("client_secret").asText();
+        assertThat(clientId).matches("[0-9a-f-]{36}");
+        assertThat(secret).startsWith("dose").hasSizeGreaterThan(20);
+        assertThat(created.json().get("confidential").asBoolean()).isTrue();
+        Reply listed = EmulatorFixture.get(admin + "/oauth-apps", null);
+        assertThat(app(listed.json(), clientId).get("source").asText()).isEqualTo("admin");
+        assertThat(listed.body()).doesNotContain(secret).doesNotContain("client_secret");
+
+        // redirect URIs are matched exactly; an unregistered one gets an error page, never a redirect
+        assertThat(authorizePage(clientId, callback).status()).isEqualTo(200);
+        for (String unregistered : new String[] {REDIRECT, callback + "/x", callback + "?a=b", "https://gateway.example/oauth"}) {
+            Reply refused = authorizePage(clientId, unregistered);
+            assertThat(refused.status()).as(unregistered).isEqualTo(400);
+            assertThat(refused.header("Location")).as(unregistered).isNull();
+            assertThat(refused.body()).contains("not registered");
+        }
+
+        // confidential: the code exchange and the refresh need the secret
+        Reply noSecret = exchange(clientId, null, callback, code(clientId, callback, "alice@acme.example", "acme-password"));
+        assertThat(noSecret.status()).isEqualTo(401);
+        assertThat(noSecret.json().get("error").asText()).isEqualTo("invalid_client");
+        JsonNode grant = authorize(clientId, secret, callback, "alice@acme.example", "acme-password");
+        assertThat(refresh(clientId, "wrong", grant.get("refresh_token").asText()).status()).isEqualTo(401);
+        Reply refreshed = refresh(clientId, secret, grant.get("refresh_token").asText());
+        assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+        String code = code(clientId, callback, "alice@acme.example", "acme-password");
+
+        assertThat(EmulatorFixture.delete(admin + "/oauth-apps/" + clientId).status()).isEqualTo(200);
+        for (Reply gone : new Reply[] {refresh(clientId, secret, refreshed.json().get("refresh_token").asText()),
+                exchange(clientId, secret, callback, code)}) {
+            assertThat(gone.status()).isEqualTo(401);
+            assertThat(gone.json().get("error").asText()).isEqualTo("invalid_client");
+        }
+        Reply refusedPage = authorizePage(clientId, callback);
+        assertThat(refusedPage.status()).isEqualTo(400);
+        assertThat(refusedPage.header("Location")).isNull();
+        assertThat(refusedPage.body()).contains("Unknown OAuth client");
+        assertThat(login(clientId, callback, "alice@acme.example", "acme-password").status()).isEqualTo(400);
+        assertThat(EmulatorFixture.get(admin + "/oauth-apps", null).body()).doesNotContain(clientId);
+        Reply again = EmulatorFixture.delete(admin + "/oauth-apps/" + clientId);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.json().get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+    }
+
+    @Test
+    void publicAppHasNoSecretAndUsesPkceOnly() throws Exception {
+        String callback = "http://127.0.0.1:7777/cb";
+        Reply created = EmulatorFixture.post(admin + "/oauth-apps", null,
+                "{\"client_id\":\"gateway-public\",\"redirect_uris\":[\"" + callback + "\"],\"confidential\":false}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().has("client_secret")).isFalse();
+        assertThat(created.json().get("confidential").asBoolean()).isFalse();
+        JsonNode grant = authorize("gateway-public", null, callback, "alice@acme.example", "acme-password");
+        assertThat(refresh("gateway-public", null, grant.get("refresh_token").asText()).status()).isEqualTo(200);
+        EmulatorFixture.delete(admin + "/oauth-apps/gateway-public");
+    }
+
+    @Test
+    void invalidAppsAreRejectedAndChangeNothing() throws Exception {
+        String before = EmulatorFixture.get(admin + "/oauth-apps", null).body();
+        String ok = "\"redirect_uris\":[\"https://ok.example/cb\"]";
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("{}", 400);
+        cases.put("{\"redirect_uris\":[]}", 400);
+        cases.put("{\"redirect_uris\":\"https://ok.example/cb\"}", 400);
+        cases.put("{\"redirect_uris\":[\"callback\"]}", 400);
+        cases.put("{\"redirect_uris\":[\"https://ok.example/cb#frag\"]}", 400);
+        cases.put("{\"redirect_uris\":[\"https://ok.example/a b\"]}", 400);
+        cases.put("{\"redirect_uris\":[1]}", 400);
+        cases.put("{\"redirect_uri\":[\"https://ok.example/cb\"]}", 400);
+        cases.put("{" + ok + ",\"confidential\":\"yes\"}", 400);
+        cases.put("{" + ok + ",\"confidential\":false,\"client_secret\":\"s\"}", 400);
+        cases.put("{" + ok + ",\"client_secret\":\"\"}", 400);
+        cases.put("{" + ok + ",\"client_id\":\"a:b\"}", 400);
+        cases.put("{" + ok + ",\"client_id\":42}", 400);
+        cases.put("{" + ok + ",\"client_id\":\"databricks-cli\"}", 409);
+        cases.put("{" + ok + ",\"client_id\":\"acme-m2m-client\"}", 409);
+        cases.forEach((body, status) -> {
+            try {
+                Reply reply = EmulatorFixture.post(admin + "/oauth-apps", null, body);
+                assertThat(reply.status()).as(body + " -> " + reply.body()).isEqualTo(status);
+                assertThat(reply.json().get("error_code").asText()).as(body)
+                        .isEqualTo(status == 400 ? "INVALID_PARAMETER_VALUE" : "RESOURCE_ALREADY_EXISTS");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(EmulatorFixture.get(admin + "/oauth-apps", null).body()).isEqualTo(before);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------------
 
     /** Runs the whole authorize page + code exchange for a user; returns the token response. */
     private JsonNode authorize(String clientId, String clientSecret, String user, String password) throws Exception {
-        Reply redirect = login(clientId, REDIRECT, user, password);
+        return authorize(clientId, clientSecret, REDIRECT, user, password);
+    }
+
+    private JsonNode authorize(String clientId, String clientSecret, String redirectUri, String user, String password)
+            throws Exception {
+        Reply tokens = exchange(clientId, clientSecret, redirectUri, code(clientId, redirectUri, user, password));
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
+        return tokens.json();
+    }
+
+    /** Logs the user in on the authorize page and returns the code from the redirect. */
+    private String code(String clientId, String redirectUri, String user, String password) throws Exception {
+        Reply redirect = login(clientId, redirectUri, user, password);
         assertThat(redirect.status()).as(redirect.body()).isEqualTo(302);
-        String code = queryParams(URI.create(redirect.header("Location")).getRawQuery()).get("code");
+        assertThat(redirect.header("Location")).startsWith(redirectUri + "?");
+        return queryParams(URI.create(redirect.header("Location")).getRawQuery()).get("code");
+    }
+
+    private Reply exchange(String clientId, String clientSecret, String redirectUri, String code) throws Exception {
         Map<String, String> fields = new LinkedHashMap<>(Map.of("grant_type", "authorization_code", "code", code,
-                "code_verifier", VERIFIER, "redirect_uri", REDIRECT, "client_id", clientId));
+                "code_verifier", VERIFIER, "redirect_uri", redirectUri, "client_id", clientId));
         if (clientSecret != null) {
             fields.put("client_secret", clientSecret);
         }
-        Reply tokens = form(acme.url() + "/oidc/v1/token", fields, null);
-        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-        return tokens.json();
+        return form(acme.url() + "/oidc/v1/token", fields, null);
+    }
+
+    private static JsonNode app(JsonNode list, String clientId) {
+        for (JsonNode app : list.get("apps")) {
+            if (app.get("client_id").asText().equals(clientId)) {
+                return app;
+            }
+        }
+        throw new AssertionError("no app " + clientId + " in " + list);
     }
 
     private Reply login(String clientId, String redirectUri, String user, String password) throws Exception {

@@ -1,36 +1,60 @@
 package dev.lakehouse.emulator.admin;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.lakehouse.emulator.auth.IdentityDirectory;
+import dev.lakehouse.emulator.auth.IdentityDirectory.OAuthApp;
 import dev.lakehouse.emulator.auth.OAuthSettings;
+import dev.lakehouse.emulator.auth.TokenStore;
+import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.Json;
 import dev.lakehouse.emulator.http.Router;
 
 /**
- * The OAuth life-cycle part of the admin API: the workspace's token policy. Registered on the same admin router
- * as {@link AdminEndpoints}, so it is just as loopback-only.
+ * The OAuth life-cycle part of the admin API: the workspace's token policy and its OAuth app integrations.
+ * Registered on the same admin router as {@link AdminEndpoints}, so it is just as loopback-only.
  */
 public final class OAuthAdminEndpoints {
 
     private static final String PREFIX = AdminEndpoints.PREFIX;
     private static final Set<String> OAUTH_FIELDS = Set.of("rotate_refresh_tokens", "access_token_lifetime_seconds",
             "refresh_token_lifetime_seconds");
+    private static final Set<String> APP_FIELDS = Set.of("client_id", "client_secret", "redirect_uris", "confidential");
+    /** Client ids end up in admin paths and HTTP Basic credentials: keep them to URL-safe characters, no colon. */
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
+    /** Databricks OAuth secrets start with "dose". */
+    private static final String SECRET_PREFIX = "dose";
 
     private final OAuthSettings oauth;
+    private final IdentityDirectory identities;
+    private final TokenStore tokens;
 
-    public OAuthAdminEndpoints(OAuthSettings oauth) {
+    public OAuthAdminEndpoints(OAuthSettings oauth, IdentityDirectory identities, TokenStore tokens) {
         this.oauth = oauth;
+        this.identities = identities;
+        this.tokens = tokens;
     }
 
     public void register(Router router) {
         router.addPublic("GET", PREFIX + "/oauth", r -> oauthSettings(oauth.current()));
         router.addPublic("PUT", PREFIX + "/oauth", this::updateOAuth);
         router.addPublic("DELETE", PREFIX + "/oauth", r -> oauthSettings(oauth.reset()));
+        router.addPublic("GET", PREFIX + "/oauth-apps", r -> listApps());
+        router.addPublic("POST", PREFIX + "/oauth-apps", this::createApp);
+        router.addPublic("DELETE", PREFIX + "/oauth-apps/{client_id}", this::deleteApp);
     }
 
     private static ObjectNode oauthSettings(OAuthSettings.Values values) {
@@ -54,5 +78,96 @@ public final class OAuthAdminEndpoints {
         Long refresh = AdminBodies.integerField(body, "refresh_token_lifetime_seconds", 1, Integer.MAX_VALUE);
         return oauthSettings(oauth.update(rotate, access == null ? null : Duration.ofSeconds(access),
                 refresh == null ? null : Duration.ofSeconds(refresh)));
+    }
+
+    private ObjectNode listApps() {
+        ObjectNode body = Json.obj();
+        ArrayNode list = body.putArray("apps");
+        identities.apps().forEach(app -> list.add(appJson(app, false)));
+        return body;
+    }
+
+    private static ObjectNode appJson(OAuthApp app, boolean withSecret) {
+        ObjectNode node = Json.obj();
+        node.put("client_id", app.clientId());
+        if (withSecret && app.confidential()) {
+            node.put("client_secret", app.clientSecret());
+        }
+        node.put("confidential", app.confidential());
+        ArrayNode uris = node.putArray("redirect_uris");
+        app.redirectUris().forEach(uris::add);
+        node.put("source", app.source().name().toLowerCase(Locale.ROOT));
+        return node;
+    }
+
+    /** Confidential unless {@code confidential: false}; a confidential app without a secret gets a random one. */
+    private Object createApp(ApiRequest request) {
+        JsonNode body = request.json();
+        AdminBodies.onlyFields(body, APP_FIELDS);
+        String clientId = clientIdField(body);
+        String secret = AdminBodies.stringField(body, "client_secret");
+        Boolean confidentialField = AdminBodies.booleanField(body, "confidential");
+        List<String> redirectUris = redirectUris(body);
+        boolean confidential = confidentialField == null || confidentialField;
+        if (!confidential && secret != null) {
+            throw ApiException.invalidParameter("A public app (confidential: false) has no client_secret");
+        }
+        OAuthApp app = identities.addApp(new OAuthApp(clientId != null ? clientId : UUID.randomUUID().toString(),
+                !confidential ? null : secret != null ? secret : TokenStore.randomToken(SECRET_PREFIX),
+                redirectUris, IdentityDirectory.Source.ADMIN));
+        return appJson(app, true);
+    }
+
+    /**
+     * Deleting an app makes its token requests {@code invalid_client} and the authorize page refuse it. Its refresh
+     * tokens and pending codes are revoked too, so an app re-created under the same client id starts without
+     * grants; access tokens already issued stay valid until they expire.
+     */
+    private Object deleteApp(ApiRequest request) {
+        String clientId = request.pathParam("client_id");
+        if (!identities.removeApp(clientId)) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST", "OAuth app '" + clientId + "' does not exist");
+        }
+        tokens.revokeWhere(r -> r.kind() == TokenStore.Kind.REFRESH && clientId.equals(r.clientId()));
+        tokens.discardCodesWhere(c -> clientId.equals(c.clientId()));
+        return Json.obj();
+    }
+
+    private static String clientIdField(JsonNode body) {
+        String clientId = AdminBodies.stringField(body, "client_id");
+        if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
+            throw ApiException.invalidParameter("client_id may only contain letters, digits and . _ ~ - "
+                    + "(at most 200), got '" + clientId + "'");
+        }
+        return clientId;
+    }
+
+    /** A non-empty array of absolute URIs without fragment (RFC 6749 section 3.1.2). */
+    private static List<String> redirectUris(JsonNode body) {
+        JsonNode node = body.get("redirect_uris");
+        if (node == null || node.isNull()) {
+            throw ApiException.invalidParameter("Missing required field: redirect_uris");
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw ApiException.invalidParameter("redirect_uris must be a non-empty array of absolute URIs, got " + node);
+        }
+        List<String> uris = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw ApiException.invalidParameter("redirect_uris must contain strings, got " + item);
+            }
+            String text = item.textValue();
+            try {
+                URI uri = new URI(text);
+                if (!uri.isAbsolute() || uri.getFragment() != null) {
+                    throw ApiException.invalidParameter("Redirect URI '" + text
+                            + "' must be absolute (scheme://...) and have no #fragment");
+                }
+            } catch (URISyntaxException e) {
+                throw ApiException.invalidParameter("Redirect URI '" + text + "' is not a valid URI: " + e.getReason());
+            }
+            uris.add(text);
+        }
+        return uris;
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
 import dev.lakehouse.emulator.http.Router;
@@ -83,13 +82,14 @@ public final class AuthorizePage {
 
     /** An error page or error redirect when the request is unacceptable, else null. */
     private ApiResponse validate(Map<String, String> params) {
-        U2mClient client = identities.u2mClient(params.get("client_id"));
-        if (client == null) {
+        IdentityDirectory.OAuthApp app = identities.app(params.get("client_id"));
+        if (app == null) {
             return ApiResponse.html(400, page("Unknown OAuth client",
                     "<p>No OAuth application is registered with client_id <code>"
                             + escape(params.get("client_id")) + "</code>.</p>"));
         }
-        if (!client.getRedirectUris().contains(params.get("redirect_uri"))) {
+        // exact string match, as Databricks does: no prefix, no normalisation
+        if (!app.redirectUris().contains(params.get("redirect_uri"))) {
             return ApiResponse.html(400, page("Invalid redirect URI",
                     "<p>The redirect_uri <code>" + escape(params.get("redirect_uri"))
                             + "</code> is not registered for this application.</p>"));

@@ -3,20 +3,48 @@ package dev.lakehouse.emulator.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.lakehouse.emulator.EmulatorProperties.M2mClient;
 import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.WorkspaceSettings;
+import dev.lakehouse.emulator.http.ApiException;
 
-/** The users, service principals and OAuth app integrations one workspace knows about. */
+/**
+ * The users, service principals and OAuth app integrations one workspace knows about: those of the properties,
+ * plus those the admin API adds at runtime. Mutations and lookups are synchronized; they are rare and cheap.
+ */
 public final class IdentityDirectory {
+
+    /** Where an identity came from: the workspace properties or the admin API. */
+    public enum Source { PROPERTIES, ADMIN }
+
+    /**
+     * An OAuth app integration for U2M (authorization code + PKCE). Confidential apps have a secret the token
+     * endpoint checks; public apps have none and prove themselves with PKCE only.
+     */
+    public record OAuthApp(String clientId, String clientSecret, List<String> redirectUris, Source source) {
+        public OAuthApp {
+            redirectUris = List.copyOf(redirectUris);
+        }
+
+        public boolean confidential() {
+            return clientSecret != null && !clientSecret.isEmpty();
+        }
+
+        /** Public apps accept any secret (or none), as they did before apps could be confidential. */
+        public boolean secretMatches(String secret) {
+            return !confidential() || (secret != null && MessageDigest.isEqual(
+                    secret.getBytes(StandardCharsets.UTF_8), clientSecret.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
 
     private final Principal user;
     private final String userPassword;
     private final Map<String, M2mClient> m2mClients = new LinkedHashMap<>();
     private final Map<String, Principal> servicePrincipals = new LinkedHashMap<>();
-    private final Map<String, U2mClient> u2mClients = new LinkedHashMap<>();
+    private final Map<String, OAuthApp> apps = new LinkedHashMap<>();
 
     public IdentityDirectory(WorkspaceSettings settings) {
         this.user = new Principal(Principal.Kind.USER, numericId(settings.name() + "/" + settings.userName()),
@@ -29,7 +57,8 @@ public final class IdentityDirectory {
                     numericId(settings.name() + "/sp/" + client.getClientId()), client.getClientId(), display));
         }
         for (U2mClient client : settings.u2mClients()) {
-            u2mClients.put(client.getClientId(), client);
+            apps.put(client.getClientId(), new OAuthApp(client.getClientId(), client.getClientSecret(),
+                    client.getRedirectUris() == null ? List.of() : client.getRedirectUris(), Source.PROPERTIES));
         }
     }
 
@@ -57,8 +86,31 @@ public final class IdentityDirectory {
         return servicePrincipals.get(clientId);
     }
 
-    public U2mClient u2mClient(String clientId) {
-        return clientId == null ? null : u2mClients.get(clientId);
+    /** The app integration with this client id, or null (unknown or deleted). */
+    public synchronized OAuthApp app(String clientId) {
+        return clientId == null ? null : apps.get(clientId);
+    }
+
+    public synchronized List<OAuthApp> apps() {
+        return List.copyOf(apps.values());
+    }
+
+    /** Registers an app; a client id already taken by an app or a service principal is a 409. */
+    public synchronized OAuthApp addApp(OAuthApp app) {
+        requireUnusedClientId(app.clientId());
+        apps.put(app.clientId(), app);
+        return app;
+    }
+
+    public synchronized boolean removeApp(String clientId) {
+        return apps.remove(clientId) != null;
+    }
+
+    private void requireUnusedClientId(String clientId) {
+        if (apps.containsKey(clientId) || m2mClients.containsKey(clientId)) {
+            throw new ApiException(409, "RESOURCE_ALREADY_EXISTS",
+                    "An OAuth app or service principal with client_id '" + clientId + "' already exists");
+        }
     }
 
     private static String displayNameOf(String userName) {

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.WorkspaceSettings;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
@@ -96,8 +95,8 @@ public final class OAuthEndpoints {
         String[] basic = basicCredentials(request);
         String clientId = basic != null ? basic[0] : form.get("client_id");
         String secret = basic != null ? basic[1] : form.get("client_secret");
-        U2mClient client = identities.u2mClient(clientId);
-        return client != null && secretMatches(client, secret) ? clientId : null;
+        IdentityDirectory.OAuthApp app = identities.app(clientId);
+        return app != null && app.secretMatches(secret) ? clientId : null;
     }
 
     private ApiResponse authorizationCode(ApiRequest request, Map<String, String> form) {
@@ -169,11 +168,6 @@ public final class OAuthEndpoints {
 
     private static boolean wantsRefresh(String scope) {
         return scope != null && (" " + scope + " ").contains(" offline_access ");
-    }
-
-    private static boolean secretMatches(U2mClient client, String secret) {
-        String expected = client.getClientSecret();
-        return expected == null || expected.isEmpty() || expected.equals(secret);
     }
 
     /** {id, secret} from an {@code Authorization: Basic} header, or null when there is none. */
