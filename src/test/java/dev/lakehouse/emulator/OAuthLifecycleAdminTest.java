@@ -1,6 +1,7 @@
 package dev.lakehouse.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.service.iam.MeRequest;
+import com.databricks.sdk.service.iam.User;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lakehouse.emulator.EmulatorFixture.Reply;
@@ -234,6 +239,84 @@ class OAuthLifecycleAdminTest {
         assertThat(EmulatorFixture.get(admin + "/oauth-apps", null).body()).isEqualTo(before);
     }
 
+    // --- service principals -------------------------------------------------------------------------------------
+
+    @Test
+    void rotatedSecretLocksTheOldOneOutOfTheSdk() throws Exception {
+        Reply created = EmulatorFixture.post(admin + "/service-principals", null, "{\"display_name\":\"gateway vault\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String clientId = created.json().get("client_id").asText();
+        String oldSecret = created.json().get("client_secret").asText();
+        assertThat(clientId).matches("[0-9a-f-]{36}");
+        assertThat(oldSecret).startsWith("dose");
+        WorkspaceClient before = m2m(clientId, oldSecret);
+        User me = before.currentUser().me(new MeRequest());
+        assertThat(me.getUserName()).isEqualTo(clientId);
+        assertThat(me.getDisplayName()).isEqualTo("gateway vault");
+        Reply listed = EmulatorFixture.get(admin + "/service-principals", null);
+        assertThat(listed.body()).contains(clientId, "acme-m2m-client").doesNotContain(oldSecret);
+
+        Reply rotated = EmulatorFixture.post(admin + "/service-principals/" + clientId + "/secret", null, "");
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        String newSecret = rotated.json().get("client_secret").asText();
+        assertThat(newSecret).startsWith("dose").isNotEqualTo(oldSecret);
+
+        Reply refused = clientCredentials(clientId, oldSecret);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("error").asText()).isEqualTo("invalid_client");
+        assertThatThrownBy(() -> m2m(clientId, oldSecret).currentUser().me(new MeRequest()))
+                .hasStackTraceContaining("invalid_client");
+        // a token issued before the rotation stays valid until it expires, as on Databricks
+        assertThat(before.currentUser().me(new MeRequest()).getUserName()).isEqualTo(clientId);
+        assertThat(m2m(clientId, newSecret).currentUser().me(new MeRequest()).getUserName()).isEqualTo(clientId);
+
+        Reply chosen = EmulatorFixture.post(admin + "/service-principals/" + clientId + "/secret", null,
+                "{\"client_secret\":\"chosen-secret\"}");
+        assertThat(chosen.json().get("client_secret").asText()).isEqualTo("chosen-secret");
+        assertThat(clientCredentials(clientId, newSecret).status()).isEqualTo(401);
+        assertThat(clientCredentials(clientId, "chosen-secret").status()).isEqualTo(200);
+    }
+
+    @Test
+    void servicePrincipalWithGivenIdAndSecret() throws Exception {
+        Reply created = EmulatorFixture.post(admin + "/service-principals", null,
+                "{\"client_id\":\"fresh-sp\",\"client_secret\":\"fresh-secret\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().get("display_name").asText()).isEqualTo("fresh-sp");
+        assertThat(created.json().get("source").asText()).isEqualTo("admin");
+        String token = clientCredentials("fresh-sp", "fresh-secret").json().get("access_token").asText();
+        JsonNode me = EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", token).json();
+        assertThat(me.get("applicationId").asText()).isEqualTo("fresh-sp");
+        assertThat(me.get("id").asText()).isEqualTo(created.json().get("id").asText());
+    }
+
+    @Test
+    void invalidServicePrincipalRequestsChangeNothing() throws Exception {
+        String before = EmulatorFixture.get(admin + "/service-principals", null).body();
+        Map<String, Integer> creations = new LinkedHashMap<>();
+        creations.put("{\"client_id\":\"acme-m2m-client\"}", 409);
+        creations.put("{\"client_id\":\"databricks-cli\"}", 409);
+        creations.put("{\"client_id\":\"a/b\"}", 400);
+        creations.put("{\"client_secret\":\"\"}", 400);
+        creations.put("{\"display_name\":5}", 400);
+        creations.put("{\"secret\":\"x\"}", 400);
+        creations.put("[]", 400);
+        for (Map.Entry<String, Integer> c : creations.entrySet()) {
+            Reply reply = EmulatorFixture.post(admin + "/service-principals", null, c.getKey());
+            assertThat(reply.status()).as(c.getKey() + " -> " + reply.body()).isEqualTo(c.getValue());
+        }
+        for (String bad : new String[] {"{\"client_secret\":123}", "{\"secret\":\"x\"}", "{\"client_secret\":\" \"}"}) {
+            Reply reply = EmulatorFixture.post(admin + "/service-principals/acme-m2m-client/secret", null, bad);
+            assertThat(reply.status()).as(bad).isEqualTo(400);
+            assertThat(reply.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+        }
+        assertThat(clientCredentials("acme-m2m-client", "acme-m2m-secret").status()).isEqualTo(200);
+        Reply unknown = EmulatorFixture.post(admin + "/service-principals/nobody/secret", null, "{}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+        assertThat(EmulatorFixture.get(admin + "/service-principals", null).body()).isEqualTo(before);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------------
 
     /** Runs the whole authorize page + code exchange for a user; returns the token response. */
@@ -263,6 +346,11 @@ class OAuthLifecycleAdminTest {
             fields.put("client_secret", clientSecret);
         }
         return form(acme.url() + "/oidc/v1/token", fields, null);
+    }
+
+    private WorkspaceClient m2m(String clientId, String secret) {
+        return new WorkspaceClient(new DatabricksConfig().setHost(acme.url()).setClientId(clientId)
+                .setClientSecret(secret).setAuthType("oauth-m2m"));
     }
 
     private static JsonNode app(JsonNode list, String clientId) {

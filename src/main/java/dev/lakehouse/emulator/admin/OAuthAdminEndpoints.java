@@ -24,7 +24,8 @@ import dev.lakehouse.emulator.http.Json;
 import dev.lakehouse.emulator.http.Router;
 
 /**
- * The OAuth life-cycle part of the admin API: the workspace's token policy and its OAuth app integrations.
+ * The OAuth life-cycle part of the admin API: the workspace's token policy, its OAuth app integrations and its
+ * service principals (M2M clients).
  * Registered on the same admin router as {@link AdminEndpoints}, so it is just as loopback-only.
  */
 public final class OAuthAdminEndpoints {
@@ -32,6 +33,8 @@ public final class OAuthAdminEndpoints {
     private static final String PREFIX = AdminEndpoints.PREFIX;
     private static final Set<String> OAUTH_FIELDS = Set.of("rotate_refresh_tokens", "access_token_lifetime_seconds",
             "refresh_token_lifetime_seconds");
+    private static final Set<String> SP_FIELDS = Set.of("client_id", "client_secret", "display_name");
+    private static final Set<String> SECRET_FIELDS = Set.of("client_secret");
     private static final Set<String> APP_FIELDS = Set.of("client_id", "client_secret", "redirect_uris", "confidential");
     /** Client ids end up in admin paths and HTTP Basic credentials: keep them to URL-safe characters, no colon. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
@@ -55,6 +58,9 @@ public final class OAuthAdminEndpoints {
         router.addPublic("GET", PREFIX + "/oauth-apps", r -> listApps());
         router.addPublic("POST", PREFIX + "/oauth-apps", this::createApp);
         router.addPublic("DELETE", PREFIX + "/oauth-apps/{client_id}", this::deleteApp);
+        router.addPublic("GET", PREFIX + "/service-principals", r -> listServicePrincipals());
+        router.addPublic("POST", PREFIX + "/service-principals", this::createServicePrincipal);
+        router.addPublic("POST", PREFIX + "/service-principals/{client_id}/secret", this::rotateSecret);
     }
 
     private static ObjectNode oauthSettings(OAuthSettings.Values values) {
@@ -131,6 +137,57 @@ public final class OAuthAdminEndpoints {
         tokens.revokeWhere(r -> r.kind() == TokenStore.Kind.REFRESH && clientId.equals(r.clientId()));
         tokens.discardCodesWhere(c -> clientId.equals(c.clientId()));
         return Json.obj();
+    }
+
+    private ObjectNode listServicePrincipals() {
+        ObjectNode body = Json.obj();
+        ArrayNode list = body.putArray("service_principals");
+        identities.servicePrincipals().forEach(sp -> list.add(servicePrincipalJson(sp, false)));
+        return body;
+    }
+
+    private static ObjectNode servicePrincipalJson(IdentityDirectory.ServicePrincipal sp, boolean withSecret) {
+        ObjectNode node = Json.obj();
+        node.put("client_id", sp.clientId());
+        if (withSecret) {
+            node.put("client_secret", sp.clientSecret());
+        }
+        node.put("display_name", sp.principal().displayName());
+        node.put("id", sp.principal().id());
+        node.put("source", sp.source().name().toLowerCase(Locale.ROOT));
+        return node;
+    }
+
+    /** A fresh M2M client: id a UUID (Databricks application ids are) and secret random unless given. */
+    private Object createServicePrincipal(ApiRequest request) {
+        JsonNode body = request.json();
+        AdminBodies.onlyFields(body, SP_FIELDS);
+        String clientId = clientIdField(body);
+        String secret = AdminBodies.stringField(body, "client_secret");
+        String displayName = AdminBodies.stringField(body, "display_name");
+        return servicePrincipalJson(identities.addServicePrincipal(
+                clientId != null ? clientId : UUID.randomUUID().toString(),
+                secret != null ? secret : TokenStore.randomToken(SECRET_PREFIX), displayName), true);
+    }
+
+    /**
+     * Replaces the service principal's secret (random unless given); the old one is {@code invalid_client} from now
+     * on. Access tokens already issued stay valid until they expire, as on Databricks.
+     */
+    private Object rotateSecret(ApiRequest request) {
+        String clientId = request.pathParam("client_id");
+        JsonNode body = request.json();
+        AdminBodies.onlyFields(body, SECRET_FIELDS);
+        String secret = AdminBodies.stringField(body, "client_secret");
+        IdentityDirectory.ServicePrincipal rotated = identities.rotateSecret(clientId,
+                secret != null ? secret : TokenStore.randomToken(SECRET_PREFIX));
+        if (rotated == null) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST", "Service principal '" + clientId + "' does not exist");
+        }
+        ObjectNode answer = Json.obj();
+        answer.put("client_id", rotated.clientId());
+        answer.put("client_secret", rotated.clientSecret());
+        return answer;
     }
 
     private static String clientIdField(JsonNode body) {

@@ -42,19 +42,25 @@ public final class IdentityDirectory {
 
     private final Principal user;
     private final String userPassword;
-    private final Map<String, M2mClient> m2mClients = new LinkedHashMap<>();
-    private final Map<String, Principal> servicePrincipals = new LinkedHashMap<>();
+    /** A service principal with its one OAuth secret (client credentials); rotation replaces the record. */
+    public record ServicePrincipal(Principal principal, String clientSecret, Source source) {
+        public String clientId() {
+            return principal.userName();
+        }
+    }
+
+    private final String workspaceName;
+    private final Map<String, ServicePrincipal> servicePrincipals = new LinkedHashMap<>();
     private final Map<String, OAuthApp> apps = new LinkedHashMap<>();
 
     public IdentityDirectory(WorkspaceSettings settings) {
         this.user = new Principal(Principal.Kind.USER, numericId(settings.name() + "/" + settings.userName()),
                 settings.userName(), displayNameOf(settings.userName()));
         this.userPassword = settings.userPassword();
+        this.workspaceName = settings.name();
         for (M2mClient client : settings.m2mClients()) {
-            m2mClients.put(client.getClientId(), client);
-            String display = client.getDisplayName() != null ? client.getDisplayName() : client.getClientId();
-            servicePrincipals.put(client.getClientId(), new Principal(Principal.Kind.SERVICE_PRINCIPAL,
-                    numericId(settings.name() + "/sp/" + client.getClientId()), client.getClientId(), display));
+            servicePrincipals.put(client.getClientId(), servicePrincipal(client.getClientId(), client.getClientSecret(),
+                    client.getDisplayName(), Source.PROPERTIES));
         }
         for (U2mClient client : settings.u2mClients()) {
             apps.put(client.getClientId(), new OAuthApp(client.getClientId(), client.getClientSecret(),
@@ -76,14 +82,43 @@ public final class IdentityDirectory {
         return null;
     }
 
-    /** The service principal when id and secret match a configured M2M client, else null. */
-    public Principal authenticateClient(String clientId, String clientSecret) {
-        M2mClient client = clientId == null ? null : m2mClients.get(clientId);
-        if (client == null || clientSecret == null || !MessageDigest.isEqual(
-                clientSecret.getBytes(StandardCharsets.UTF_8), client.getClientSecret().getBytes(StandardCharsets.UTF_8))) {
+    /** The service principal when id and its current secret match, else null. */
+    public synchronized Principal authenticateClient(String clientId, String clientSecret) {
+        ServicePrincipal sp = clientId == null ? null : servicePrincipals.get(clientId);
+        if (sp == null || clientSecret == null || sp.clientSecret() == null || !MessageDigest.isEqual(
+                clientSecret.getBytes(StandardCharsets.UTF_8), sp.clientSecret().getBytes(StandardCharsets.UTF_8))) {
             return null;
         }
-        return servicePrincipals.get(clientId);
+        return sp.principal();
+    }
+
+    public synchronized List<ServicePrincipal> servicePrincipals() {
+        return List.copyOf(servicePrincipals.values());
+    }
+
+    /** Adds an M2M client; a client id already taken by an app or a service principal is a 409. */
+    public synchronized ServicePrincipal addServicePrincipal(String clientId, String clientSecret, String displayName) {
+        requireUnusedClientId(clientId);
+        ServicePrincipal sp = servicePrincipal(clientId, clientSecret, displayName, Source.ADMIN);
+        servicePrincipals.put(clientId, sp);
+        return sp;
+    }
+
+    /** Replaces the secret: the old one stops authenticating at once. Null when there is no such principal. */
+    public synchronized ServicePrincipal rotateSecret(String clientId, String newSecret) {
+        ServicePrincipal old = servicePrincipals.get(clientId);
+        if (old == null) {
+            return null;
+        }
+        ServicePrincipal rotated = new ServicePrincipal(old.principal(), newSecret, old.source());
+        servicePrincipals.put(clientId, rotated);
+        return rotated;
+    }
+
+    private ServicePrincipal servicePrincipal(String clientId, String secret, String displayName, Source source) {
+        return new ServicePrincipal(new Principal(Principal.Kind.SERVICE_PRINCIPAL,
+                numericId(workspaceName + "/sp/" + clientId), clientId, displayName != null ? displayName : clientId),
+                secret, source);
     }
 
     /** The app integration with this client id, or null (unknown or deleted). */
@@ -107,7 +142,7 @@ public final class IdentityDirectory {
     }
 
     private void requireUnusedClientId(String clientId) {
-        if (apps.containsKey(clientId) || m2mClients.containsKey(clientId)) {
+        if (apps.containsKey(clientId) || servicePrincipals.containsKey(clientId)) {
             throw new ApiException(409, "RESOURCE_ALREADY_EXISTS",
                     "An OAuth app or service principal with client_id '" + clientId + "' already exists");
         }
