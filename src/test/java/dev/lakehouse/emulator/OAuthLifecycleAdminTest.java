@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,7 +49,10 @@ class OAuthLifecycleAdminTest {
 
     @BeforeAll
     void start() {
-        server = new EmulatorServer(EmulatorFixture.fastProperties()).start();
+        EmulatorProperties properties = EmulatorFixture.fastProperties();
+        properties.getWorkspaces().get("acme").setUsers(List.of(
+                new EmulatorProperties.User("bob@acme.example", "bob-password", "Bob Builder")));
+        server = new EmulatorServer(properties).start();
         acme = server.workspace("acme");
         admin = acme.url() + "/emulator/admin";
     }
@@ -315,6 +319,75 @@ class OAuthLifecycleAdminTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
         assertThat(EmulatorFixture.get(admin + "/service-principals", null).body()).isEqualTo(before);
+    }
+
+    // --- users ----------------------------------------------------------------------------------------------------
+
+    @Test
+    void eachUserLogsInAndScimMeIsTheUserOfTheToken() throws Exception {
+        String alice = authorize("databricks-cli", null, "alice@acme.example", "acme-password").get("access_token").asText();
+        String bob = authorize("databricks-cli", null, "BOB@acme.example", "bob-password").get("access_token").asText();
+        JsonNode meAlice = EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", alice).json();
+        JsonNode meBob = EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", bob).json();
+        assertThat(meAlice.get("userName").asText()).isEqualTo("alice@acme.example");
+        assertThat(meBob.get("userName").asText()).isEqualTo("bob@acme.example");
+        assertThat(meBob.get("displayName").asText()).isEqualTo("Bob Builder");
+        assertThat(meBob.get("id").asText()).isNotEqualTo(meAlice.get("id").asText());
+        Reply crossed = login("databricks-cli", REDIRECT, "bob@acme.example", "acme-password");
+        assertThat(crossed.status()).isEqualTo(401);
+        assertThat(crossed.body()).contains("Invalid user name or password");
+
+        Reply created = EmulatorFixture.post(admin + "/users", null,
+                "{\"user_name\":\"carol@acme.example\",\"password\":\"carol-pw\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().get("display_name").asText()).isEqualTo("Carol");
+        assertThat(created.body()).doesNotContain("carol-pw");
+        String carol = authorize("databricks-cli", null, "carol@acme.example", "carol-pw").get("access_token").asText();
+        assertThat(EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", carol).json().get("userName").asText())
+                .isEqualTo("carol@acme.example");
+
+        JsonNode users = EmulatorFixture.get(admin + "/users", null).json().get("users");
+        assertThat(users).extracting(u -> u.get("user_name").asText())
+                .containsExactly("alice@acme.example", "bob@acme.example", "carol@acme.example");
+        assertThat(users).extracting(u -> u.get("source").asText()).containsExactly("properties", "properties", "admin");
+
+        // the SDK sees Bob through a PAT of his own
+        String pat = EmulatorFixture.post(admin + "/pats", null, "{\"user_name\":\"bob@acme.example\"}")
+                .json().get("token").asText();
+        WorkspaceClient w = new WorkspaceClient(new DatabricksConfig().setHost(acme.url()).setToken(pat).setAuthType("pat"));
+        assertThat(w.currentUser().me(new MeRequest()).getUserName()).isEqualTo("bob@acme.example");
+    }
+
+    @Test
+    void invalidUsersAreRejectedAndChangeNothing() throws Exception {
+        String before = EmulatorFixture.get(admin + "/users", null).body();
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("{}", 400);
+        cases.put("{\"user_name\":\"dave@acme.example\"}", 400);
+        cases.put("{\"user_name\":\"dave@acme.example\",\"password\":1}", 400);
+        cases.put("{\"user_name\":\"da ve\",\"password\":\"p\"}", 400);
+        cases.put("{\"user_name\":\"dave@acme.example\",\"password\":\"p\",\"email\":\"x\"}", 400);
+        cases.put("{\"user_name\":\"ALICE@acme.example\",\"password\":\"p\"}", 409);
+        for (Map.Entry<String, Integer> c : cases.entrySet()) {
+            Reply reply = EmulatorFixture.post(admin + "/users", null, c.getKey());
+            assertThat(reply.status()).as(c.getKey() + " -> " + reply.body()).isEqualTo(c.getValue());
+        }
+        assertThat(EmulatorFixture.get(admin + "/users", null).body()).isEqualTo(before);
+        assertThat(login("databricks-cli", REDIRECT, "alice@acme.example", "p").status()).isEqualTo(401);
+        Reply noOwner = EmulatorFixture.post(admin + "/pats", null, "{\"user_name\":\"nobody@acme.example\"}");
+        assertThat(noOwner.status()).isEqualTo(404);
+    }
+
+    @Test
+    void duplicateConfiguredUsersStopTheStart() {
+        EmulatorProperties properties = EmulatorFixture.fastProperties();
+        properties.getWorkspaces().get("acme").setUsers(List.of(
+                new EmulatorProperties.User("Alice@acme.example", "other", null)));
+        assertThatThrownBy(() -> new EmulatorServer(properties).start())
+                .hasMessageContaining("emulator.workspaces.acme.users[0].user-name 'Alice@acme.example' is already a user");
+        properties.getWorkspaces().get("acme").setUsers(List.of(new EmulatorProperties.User("erin@acme.example", null, null)));
+        assertThatThrownBy(() -> new EmulatorServer(properties).start())
+                .hasMessageContaining("emulator.workspaces.acme.users[0] needs a user-name and a password");
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------

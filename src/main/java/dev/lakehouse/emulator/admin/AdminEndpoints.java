@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lakehouse.emulator.WorkspaceSettings;
 import dev.lakehouse.emulator.auth.IdentityDirectory;
+import dev.lakehouse.emulator.auth.Principal;
 import dev.lakehouse.emulator.auth.TokenStore;
 import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.ApiFamily;
@@ -148,15 +149,20 @@ public final class AdminEndpoints {
         return Json.obj().put("expired", true);
     }
 
-    /** Creates a PAT for the workspace user: given {@code token} or a random {@code dapi...} one. */
+    /** Creates a PAT for the first user or {@code user_name}: given {@code token} or a random {@code dapi...} one. */
     private Object createPat(ApiRequest request) {
         String token = request.bodyString("token");
         Long lifetime = request.bodyLong("lifetime_seconds");
+        String userName = request.bodyString("user_name");
+        Principal owner = userName == null ? identities.user() : identities.findUser(userName);
+        if (owner == null) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST", "User '" + userName + "' does not exist");
+        }
         if (token == null) {
             token = TokenStore.randomToken("dapi");
         }
         Instant expiresAt = lifetime == null ? null : Instant.now().plusSeconds(lifetime);
-        tokens.addPat(token, identities.user(), expiresAt);
+        tokens.addPat(token, owner, expiresAt);
         ObjectNode body = Json.obj();
         body.put("token", token);
         Json.putOpt(body, "expires_at", expiresAt == null ? null : expiresAt.toString());

@@ -24,8 +24,8 @@ import dev.lakehouse.emulator.http.Json;
 import dev.lakehouse.emulator.http.Router;
 
 /**
- * The OAuth life-cycle part of the admin API: the workspace's token policy, its OAuth app integrations and its
- * service principals (M2M clients).
+ * The OAuth life-cycle part of the admin API: the workspace's token policy, its OAuth app integrations, its
+ * service principals (M2M clients) and its users.
  * Registered on the same admin router as {@link AdminEndpoints}, so it is just as loopback-only.
  */
 public final class OAuthAdminEndpoints {
@@ -33,6 +33,8 @@ public final class OAuthAdminEndpoints {
     private static final String PREFIX = AdminEndpoints.PREFIX;
     private static final Set<String> OAUTH_FIELDS = Set.of("rotate_refresh_tokens", "access_token_lifetime_seconds",
             "refresh_token_lifetime_seconds");
+    private static final Set<String> USER_FIELDS = Set.of("user_name", "password", "display_name");
+    private static final Pattern USER_NAME = Pattern.compile("\\S{1,200}");
     private static final Set<String> SP_FIELDS = Set.of("client_id", "client_secret", "display_name");
     private static final Set<String> SECRET_FIELDS = Set.of("client_secret");
     private static final Set<String> APP_FIELDS = Set.of("client_id", "client_secret", "redirect_uris", "confidential");
@@ -58,6 +60,8 @@ public final class OAuthAdminEndpoints {
         router.addPublic("GET", PREFIX + "/oauth-apps", r -> listApps());
         router.addPublic("POST", PREFIX + "/oauth-apps", this::createApp);
         router.addPublic("DELETE", PREFIX + "/oauth-apps/{client_id}", this::deleteApp);
+        router.addPublic("GET", PREFIX + "/users", r -> listUsers());
+        router.addPublic("POST", PREFIX + "/users", this::createUser);
         router.addPublic("GET", PREFIX + "/service-principals", r -> listServicePrincipals());
         router.addPublic("POST", PREFIX + "/service-principals", this::createServicePrincipal);
         router.addPublic("POST", PREFIX + "/service-principals/{client_id}/secret", this::rotateSecret);
@@ -137,6 +141,36 @@ public final class OAuthAdminEndpoints {
         tokens.revokeWhere(r -> r.kind() == TokenStore.Kind.REFRESH && clientId.equals(r.clientId()));
         tokens.discardCodesWhere(c -> clientId.equals(c.clientId()));
         return Json.obj();
+    }
+
+    private ObjectNode listUsers() {
+        ObjectNode body = Json.obj();
+        ArrayNode list = body.putArray("users");
+        identities.users().forEach(u -> list.add(userJson(u)));
+        return body;
+    }
+
+    private static ObjectNode userJson(IdentityDirectory.UserAccount account) {
+        ObjectNode node = Json.obj();
+        node.put("user_name", account.principal().userName());
+        node.put("display_name", account.principal().displayName());
+        node.put("id", account.principal().id());
+        node.put("source", account.source().name().toLowerCase(Locale.ROOT));
+        return node;
+    }
+
+    /** A user who can log in on the authorize page; the password is never echoed. */
+    private Object createUser(ApiRequest request) {
+        JsonNode body = request.json();
+        AdminBodies.onlyFields(body, USER_FIELDS);
+        String userName = AdminBodies.requiredString(body, "user_name");
+        String password = AdminBodies.requiredString(body, "password");
+        String displayName = AdminBodies.stringField(body, "display_name");
+        if (!USER_NAME.matcher(userName).matches()) {
+            throw ApiException.invalidParameter("user_name must be 1 to 200 characters without whitespace, got '"
+                    + userName + "'");
+        }
+        return userJson(identities.addUser(userName, password, displayName));
     }
 
     private ObjectNode listServicePrincipals() {

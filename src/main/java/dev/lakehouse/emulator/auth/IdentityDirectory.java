@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.lakehouse.emulator.EmulatorProperties.M2mClient;
 import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
+import dev.lakehouse.emulator.EmulatorProperties.User;
 import dev.lakehouse.emulator.WorkspaceSettings;
 import dev.lakehouse.emulator.http.ApiException;
 
@@ -40,8 +42,12 @@ public final class IdentityDirectory {
         }
     }
 
+    /** An interactive user who can log in on the authorize page. */
+    public record UserAccount(Principal principal, String password, Source source) { }
+
     private final Principal user;
-    private final String userPassword;
+    /** By lower-case user name: Databricks user names are case-insensitive. */
+    private final Map<String, UserAccount> users = new LinkedHashMap<>();
     /** A service principal with its one OAuth secret (client credentials); rotation replaces the record. */
     public record ServicePrincipal(Principal principal, String clientSecret, Source source) {
         public String clientId() {
@@ -54,10 +60,12 @@ public final class IdentityDirectory {
     private final Map<String, OAuthApp> apps = new LinkedHashMap<>();
 
     public IdentityDirectory(WorkspaceSettings settings) {
-        this.user = new Principal(Principal.Kind.USER, numericId(settings.name() + "/" + settings.userName()),
-                settings.userName(), displayNameOf(settings.userName()));
-        this.userPassword = settings.userPassword();
         this.workspaceName = settings.name();
+        for (User u : settings.users()) {
+            UserAccount account = account(u.getUserName(), u.getPassword(), u.getDisplayName(), Source.PROPERTIES);
+            users.put(key(u.getUserName()), account);
+        }
+        this.user = users.values().iterator().next().principal();
         for (M2mClient client : settings.m2mClients()) {
             servicePrincipals.put(client.getClientId(), servicePrincipal(client.getClientId(), client.getClientSecret(),
                     client.getDisplayName(), Source.PROPERTIES));
@@ -68,18 +76,48 @@ public final class IdentityDirectory {
         }
     }
 
+    /** The first user: {@code user-name} of the properties, owner of the configured PATs and seeded objects. */
     public Principal user() {
         return user;
     }
 
-    /** The user when the login matches (case-insensitive user name, exact password), else null. */
-    public Principal login(String userName, String password) {
-        if (userName != null && password != null && userName.equalsIgnoreCase(user.userName())
-                && MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
-                userPassword.getBytes(StandardCharsets.UTF_8))) {
-            return user;
+    /** The user when the login matches one of them (case-insensitive user name, exact password), else null. */
+    public synchronized Principal login(String userName, String password) {
+        UserAccount account = userName == null ? null : users.get(key(userName));
+        if (account != null && password != null && MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
+                account.password().getBytes(StandardCharsets.UTF_8))) {
+            return account.principal();
         }
         return null;
+    }
+
+    /** The user with this name (case-insensitive), or null. */
+    public synchronized Principal findUser(String userName) {
+        UserAccount account = userName == null ? null : users.get(key(userName));
+        return account == null ? null : account.principal();
+    }
+
+    public synchronized List<UserAccount> users() {
+        return List.copyOf(users.values());
+    }
+
+    /** Adds a user; a name already taken (case-insensitively) is a 409. */
+    public synchronized UserAccount addUser(String userName, String password, String displayName) {
+        if (users.containsKey(key(userName))) {
+            throw new ApiException(409, "RESOURCE_ALREADY_EXISTS", "User '" + userName + "' already exists");
+        }
+        UserAccount account = account(userName, password, displayName, Source.ADMIN);
+        users.put(key(userName), account);
+        return account;
+    }
+
+    private UserAccount account(String userName, String password, String displayName, Source source) {
+        return new UserAccount(new Principal(Principal.Kind.USER, numericId(workspaceName + "/" + userName), userName,
+                displayName != null ? displayName : displayNameOf(userName)), password, source);
+    }
+
+    private static String key(String userName) {
+        return userName.toLowerCase(Locale.ROOT);
     }
 
     /** The service principal when id and its current secret match, else null. */
