@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.service.iam.MeRequest;
@@ -376,6 +380,21 @@ class OAuthLifecycleAdminTest {
         assertThat(login("databricks-cli", REDIRECT, "alice@acme.example", "p").status()).isEqualTo(401);
         Reply noOwner = EmulatorFixture.post(admin + "/pats", null, "{\"user_name\":\"nobody@acme.example\"}");
         assertThat(noOwner.status()).isEqualTo(404);
+    }
+
+    @Test
+    void documentedUserPropertiesBind() {
+        Map<String, String> values = Map.of(
+                "emulator.workspaces.acme.users[0].user-name", "bob@acme.example",
+                "emulator.workspaces.acme.users[0].password", "bob-password",
+                "emulator.workspaces.acme.users[0].display-name", "Bob");
+        EmulatorProperties bound = new Binder(new MapConfigurationPropertySource(values))
+                .bind("emulator", Bindable.of(EmulatorProperties.class)).get();
+        WorkspaceSettings settings = WorkspaceSettings.resolveAll(bound).get(0);
+        assertThat(settings.users()).extracting(EmulatorProperties.User::getUserName)
+                .containsExactly("alice@acme.example", "bob@acme.example");
+        assertThat(settings.users().get(1).getDisplayName()).isEqualTo("Bob");
+        assertThat(settings.users().get(1).getPassword()).isEqualTo("bob-password");
     }
 
     @Test
