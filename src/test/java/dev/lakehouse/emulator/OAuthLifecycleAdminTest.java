@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.core.error.platform.PermissionDenied;
 import com.databricks.sdk.service.iam.MeRequest;
 import com.databricks.sdk.service.iam.User;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -407,6 +408,84 @@ class OAuthLifecycleAdminTest {
         properties.getWorkspaces().get("acme").setUsers(List.of(new EmulatorProperties.User("erin@acme.example", null, null)));
         assertThatThrownBy(() -> new EmulatorServer(properties).start())
                 .hasMessageContaining("emulator.workspaces.acme.users[0] needs a user-name and a password");
+    }
+
+    // --- broken grants --------------------------------------------------------------------------------------------
+
+    @Test
+    void revokingAGrantBreaksThatUsersTokensOnly() throws Exception {
+        for (String app : new String[] {"grant-app-a", "grant-app-b"}) {
+            assertThat(EmulatorFixture.post(admin + "/oauth-apps", null, "{\"client_id\":\"" + app
+                    + "\",\"confidential\":false,\"redirect_uris\":[\"" + REDIRECT + "\"]}").status()).isEqualTo(200);
+        }
+        JsonNode aliceA = authorize("grant-app-a", null, "alice@acme.example", "acme-password");
+        JsonNode aliceB = authorize("grant-app-b", null, "alice@acme.example", "acme-password");
+        JsonNode bobA = authorize("grant-app-a", null, "bob@acme.example", "bob-password");
+        String pendingCode = code("grant-app-a", REDIRECT, "alice@acme.example", "acme-password");
+
+        Reply revoked = EmulatorFixture.post(admin + "/grants/revoke", null,
+                "{\"user_name\":\"alice@acme.example\",\"client_id\":\"grant-app-a\"}");
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.json().get("revoked").asInt()).as("access + refresh token").isEqualTo(2);
+
+        Reply refused = refresh("grant-app-a", null, aliceA.get("refresh_token").asText());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(refused.json().get("error_description").asText()).isEqualTo("Refresh token has been revoked");
+        Reply call = EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", aliceA.get("access_token").asText());
+        assertThat(call.status()).isEqualTo(403);
+        assertThat(call.json().get("error_code").asInt()).isEqualTo(403);
+        assertThat(call.json().get("message").asText()).isEqualTo("Invalid access token.");
+        WorkspaceClient sdk = new WorkspaceClient(new DatabricksConfig().setHost(acme.url())
+                .setToken(aliceA.get("access_token").asText()).setAuthType("pat"));
+        assertThatThrownBy(() -> sdk.currentUser().me(new MeRequest())).isInstanceOf(PermissionDenied.class)
+                .hasMessageContaining("Invalid access token.");
+        Reply lateCode = exchange("grant-app-a", null, REDIRECT, pendingCode);
+        assertThat(lateCode.status()).isEqualTo(400);
+        assertThat(lateCode.json().get("error").asText()).isEqualTo("invalid_grant");
+
+        // Bob's grant on the same app and Alice's grant on the other app are untouched
+        Reply bobRefreshed = refresh("grant-app-a", null, bobA.get("refresh_token").asText());
+        assertThat(bobRefreshed.status()).isEqualTo(200);
+        Reply aliceRefreshed = refresh("grant-app-b", null, aliceB.get("refresh_token").asText());
+        assertThat(aliceRefreshed.status()).isEqualTo(200);
+        assertThat(EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me",
+                aliceB.get("access_token").asText()).status()).isEqualTo(200);
+
+        // all of Alice's grants; her PAT is no grant and keeps working
+        Reply allOfAlice = EmulatorFixture.post(admin + "/grants/revoke", null, "{\"user_name\":\"ALICE@acme.example\"}");
+        assertThat(allOfAlice.json().get("revoked").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(refresh("grant-app-b", null, aliceRefreshed.json().get("refresh_token").asText()).json()
+                .get("error_description").asText()).isEqualTo("Refresh token has been revoked");
+        assertThat(EmulatorFixture.get(acme.url() + "/api/2.0/preview/scim/v2/Me", EmulatorFixture.pat(acme)).status())
+                .isEqualTo(200);
+
+        // a whole app: Bob's first access + spent refresh token and the pair the refresh gave him
+        Reply wholeApp = EmulatorFixture.post(admin + "/grants/revoke", null, "{\"client_id\":\"grant-app-a\"}");
+        assertThat(wholeApp.json().get("revoked").asInt()).isEqualTo(4);
+        assertThat(refresh("grant-app-a", null, bobRefreshed.json().get("refresh_token").asText()).status()).isEqualTo(400);
+        assertThat(EmulatorFixture.post(admin + "/grants/revoke", null, "{\"client_id\":\"grant-app-a\"}")
+                .json().get("revoked").asInt()).isZero();
+    }
+
+    @Test
+    void invalidGrantRevocationsAreRejected() throws Exception {
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("{}", 400);
+        cases.put("{\"user\":\"alice@acme.example\"}", 400);
+        cases.put("{\"user_name\":5}", 400);
+        cases.put("{\"user_name\":\"nobody@acme.example\"}", 404);
+        cases.put("{\"client_id\":\"no-such-client\"}", 404);
+        cases.put("{\"user_name\":\"alice@acme.example\",\"client_id\":\"no-such-client\"}", 404);
+        String refresh = authorize("databricks-cli", null, "alice@acme.example", "acme-password")
+                .get("refresh_token").asText();
+        for (Map.Entry<String, Integer> c : cases.entrySet()) {
+            Reply reply = EmulatorFixture.post(admin + "/grants/revoke", null, c.getKey());
+            assertThat(reply.status()).as(c.getKey() + " -> " + reply.body()).isEqualTo(c.getValue());
+            assertThat(reply.json().get("error_code").asText())
+                    .isEqualTo(c.getValue() == 400 ? "INVALID_PARAMETER_VALUE" : "RESOURCE_DOES_NOT_EXIST");
+        }
+        assertThat(refresh("databricks-cli", null, refresh).status()).as("nothing was revoked").isEqualTo(200);
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------

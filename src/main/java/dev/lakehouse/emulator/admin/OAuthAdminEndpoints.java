@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.emulator.auth.IdentityDirectory;
 import dev.lakehouse.emulator.auth.IdentityDirectory.OAuthApp;
 import dev.lakehouse.emulator.auth.OAuthSettings;
+import dev.lakehouse.emulator.auth.Principal;
 import dev.lakehouse.emulator.auth.TokenStore;
 import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.ApiRequest;
@@ -25,7 +27,7 @@ import dev.lakehouse.emulator.http.Router;
 
 /**
  * The OAuth life-cycle part of the admin API: the workspace's token policy, its OAuth app integrations, its
- * service principals (M2M clients) and its users.
+ * service principals (M2M clients), its users and their grants.
  * Registered on the same admin router as {@link AdminEndpoints}, so it is just as loopback-only.
  */
 public final class OAuthAdminEndpoints {
@@ -33,6 +35,7 @@ public final class OAuthAdminEndpoints {
     private static final String PREFIX = AdminEndpoints.PREFIX;
     private static final Set<String> OAUTH_FIELDS = Set.of("rotate_refresh_tokens", "access_token_lifetime_seconds",
             "refresh_token_lifetime_seconds");
+    private static final Set<String> GRANT_FIELDS = Set.of("user_name", "client_id");
     private static final Set<String> USER_FIELDS = Set.of("user_name", "password", "display_name");
     private static final Pattern USER_NAME = Pattern.compile("\\S{1,200}");
     private static final Set<String> SP_FIELDS = Set.of("client_id", "client_secret", "display_name");
@@ -60,6 +63,7 @@ public final class OAuthAdminEndpoints {
         router.addPublic("GET", PREFIX + "/oauth-apps", r -> listApps());
         router.addPublic("POST", PREFIX + "/oauth-apps", this::createApp);
         router.addPublic("DELETE", PREFIX + "/oauth-apps/{client_id}", this::deleteApp);
+        router.addPublic("POST", PREFIX + "/grants/revoke", this::revokeGrants);
         router.addPublic("GET", PREFIX + "/users", r -> listUsers());
         router.addPublic("POST", PREFIX + "/users", this::createUser);
         router.addPublic("GET", PREFIX + "/service-principals", r -> listServicePrincipals());
@@ -141,6 +145,37 @@ public final class OAuthAdminEndpoints {
         tokens.revokeWhere(r -> r.kind() == TokenStore.Kind.REFRESH && clientId.equals(r.clientId()));
         tokens.discardCodesWhere(c -> clientId.equals(c.clientId()));
         return Json.obj();
+    }
+
+    /**
+     * Breaks grants: revokes every OAuth access and refresh token of the user (all apps, or only {@code client_id}),
+     * or of the app alone when no user is given, and drops their pending authorization codes. The next refresh is
+     * {@code invalid_grant "Refresh token has been revoked"}, API calls with the access tokens the real 403. PATs are
+     * not grants and stay valid.
+     */
+    private Object revokeGrants(ApiRequest request) {
+        JsonNode body = request.json();
+        AdminBodies.onlyFields(body, GRANT_FIELDS);
+        String userName = AdminBodies.stringField(body, "user_name");
+        String clientId = AdminBodies.stringField(body, "client_id");
+        if (userName == null && clientId == null) {
+            throw ApiException.invalidParameter("Missing required field: user_name or client_id");
+        }
+        if (userName != null && identities.findUser(userName) == null) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST", "User '" + userName + "' does not exist");
+        }
+        // a deleted app's id is still accepted while tokens issued to it exist
+        if (clientId != null && !identities.knowsClient(clientId) && !tokens.knowsClient(clientId)) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST",
+                    "No OAuth app, service principal or token with client_id '" + clientId + "'");
+        }
+        Predicate<Principal> ofUser = p -> userName == null
+                || (p.kind() == Principal.Kind.USER && p.userName().equalsIgnoreCase(userName));
+        Predicate<String> ofClient = id -> clientId == null || clientId.equals(id);
+        int revoked = tokens.revokeWhere(r -> r.kind() != TokenStore.Kind.PAT && ofUser.test(r.principal())
+                && ofClient.test(r.clientId()));
+        tokens.discardCodesWhere(c -> ofUser.test(c.principal()) && ofClient.test(c.clientId()));
+        return Json.obj().put("revoked", revoked);
     }
 
     private ObjectNode listUsers() {

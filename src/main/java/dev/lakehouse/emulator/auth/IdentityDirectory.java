@@ -179,6 +179,11 @@ public final class IdentityDirectory {
         return apps.remove(clientId) != null;
     }
 
+    /** True for the client id of an app integration or a service principal. */
+    public synchronized boolean knowsClient(String clientId) {
+        return apps.containsKey(clientId) || servicePrincipals.containsKey(clientId);
+    }
+
     private void requireUnusedClientId(String clientId) {
         if (apps.containsKey(clientId) || servicePrincipals.containsKey(clientId)) {
             throw new ApiException(409, "RESOURCE_ALREADY_EXISTS",
