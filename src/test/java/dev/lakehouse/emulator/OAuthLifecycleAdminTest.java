@@ -68,8 +68,9 @@ class OAuthLifecycleAdminTest {
     }
 
     @AfterEach
-    void resetPolicy() throws Exception {
+    void resetPolicyAndFaults() throws Exception {
         EmulatorFixture.delete(admin + "/oauth");
+        EmulatorFixture.delete(admin + "/faults");
     }
 
     // --- token policy -------------------------------------------------------------------------------------------
@@ -486,6 +487,79 @@ class OAuthLifecycleAdminTest {
                     .isEqualTo(c.getValue() == 400 ? "INVALID_PARAMETER_VALUE" : "RESOURCE_DOES_NOT_EXIST");
         }
         assertThat(refresh("databricks-cli", null, refresh).status()).as("nothing was revoked").isEqualTo(200);
+    }
+
+    // --- token endpoint counters and outages --------------------------------------------------------------------
+
+    @Test
+    void tokenRequestsAreCountedPerGrantTypeWithFailures() throws Exception {
+        String refresh = authorize("databricks-cli", null, "alice@acme.example", "acme-password")
+                .get("refresh_token").asText();
+        JsonNode reset = EmulatorFixture.delete(admin + "/requests").json().get("token_requests");
+        assertThat(reset.toString()).isEqualTo("{\"client_credentials\":0,\"authorization_code\":0,"
+                + "\"refresh_token\":0,\"other\":0,\"failed\":0}");
+
+        assertThat(clientCredentials("acme-m2m-client", "acme-m2m-secret").status()).isEqualTo(200);
+        assertThat(clientCredentials("acme-m2m-client", "wrong").status()).isEqualTo(401);
+        authorize("databricks-cli", null, "alice@acme.example", "acme-password");
+        assertThat(refresh("databricks-cli", null, refresh).status()).isEqualTo(200);
+        assertThat(form(acme.url() + "/oidc/v1/token", Map.of("grant_type", "password"), null).status()).isEqualTo(400);
+        assertThat(form(acme.url() + "/oidc/v1/token", Map.of("client_id", "x"), null).status()).isEqualTo(400);
+        assertThat(tokenRequests().toString()).isEqualTo("{\"client_credentials\":2,\"authorization_code\":1,"
+                + "\"refresh_token\":1,\"other\":2,\"failed\":3}");
+
+        // what a gateway test asserts: a fresh SDK client fetches exactly one token for several calls
+        EmulatorFixture.delete(admin + "/requests");
+        WorkspaceClient w = EmulatorFixture.m2mClient(acme);
+        w.currentUser().me(new MeRequest());
+        w.currentUser().me(new MeRequest());
+        JsonNode counted = tokenRequests();
+        assertThat(counted.get("client_credentials").asInt()).isEqualTo(1);
+        assertThat(counted.get("failed").asInt()).isZero();
+    }
+
+    @Test
+    void tokenEndpointRateLimitsAndOutagesCanBeInjected() throws Exception {
+        String refresh = authorize("databricks-cli", null, "alice@acme.example", "acme-password")
+                .get("refresh_token").asText();
+        EmulatorFixture.delete(admin + "/requests");
+
+        addFault("{\"kind\":\"RATE_LIMIT\",\"family\":\"token\",\"count\":1,\"retry_after_seconds\":3}");
+        Reply limited = clientCredentials("acme-m2m-client", "acme-m2m-secret");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isEqualTo("3");
+        assertThat(limited.json().get("error_code").asText()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
+
+        addFault("{\"kind\":\"TOKEN_OUTAGE\",\"count\":2,\"retry_after_seconds\":2}");
+        for (int i = 0; i < 2; i++) {
+            Reply outage = refresh("databricks-cli", null, refresh);
+            assertThat(outage.status()).isEqualTo(503);
+            assertThat(outage.header("Retry-After")).isEqualTo("2");
+            assertThat(outage.json().get("error").asText()).isEqualTo("temporarily_unavailable");
+        }
+        addFault("{\"kind\":\"UNAVAILABLE\",\"path_prefix\":\"/oidc/v1/token\",\"count\":1}");
+        Reply unavailable = clientCredentials("acme-m2m-client", "acme-m2m-secret");
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(unavailable.header("Retry-After")).isEqualTo("1");
+        assertThat(unavailable.json().get("error_code").asText()).isEqualTo("TEMPORARILY_UNAVAILABLE");
+
+        // the budgets are used up; the refresh token survived the outage (it was never consumed)
+        assertThat(EmulatorFixture.get(admin + "/faults", null).json().get("faults")).isEmpty();
+        assertThat(clientCredentials("acme-m2m-client", "acme-m2m-secret").status()).isEqualTo(200);
+        assertThat(refresh("databricks-cli", null, refresh).status()).isEqualTo(200);
+        assertThat(tokenRequests().toString()).isEqualTo("{\"client_credentials\":3,\"authorization_code\":0,"
+                + "\"refresh_token\":3,\"other\":0,\"failed\":4}");
+        JsonNode family = EmulatorFixture.get(admin + "/requests", null).json().get("families").get("token");
+        assertThat(family.get("fault_limited").asInt()).isEqualTo(1);
+    }
+
+    private void addFault(String json) throws Exception {
+        Reply reply = EmulatorFixture.post(admin + "/faults", null, json);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private JsonNode tokenRequests() throws Exception {
+        return EmulatorFixture.get(admin + "/requests", null).json().get("token_requests");
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------

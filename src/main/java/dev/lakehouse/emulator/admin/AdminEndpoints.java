@@ -181,6 +181,8 @@ public final class AdminEndpoints {
                 .put("window_limited", counts.windowLimited())
                 .put("concurrency_limited", counts.concurrencyLimited())
                 .put("fault_limited", counts.faultLimited()));
+        ObjectNode token = body.putObject("token_requests");
+        requestLog.tokenRequests().forEach(token::put);
         return body;
     }
 
