@@ -553,6 +553,23 @@ class OAuthLifecycleAdminTest {
         assertThat(family.get("fault_limited").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void invalidFaultExtentsAreRejected() throws Exception {
+        for (String bad : new String[] {
+                "{\"kind\":\"TOKEN_OUTAGE\",\"retry_after_seconds\":-1}",
+                "{\"kind\":\"RATE_LIMIT\",\"family\":\"token\",\"retry_after_seconds\":86401}",
+                "{\"kind\":\"RATE_LIMIT\",\"family\":\"token\",\"count\":0}",
+                "{\"kind\":\"RATE_LIMIT\",\"family\":\"token\",\"count\":99999999999}",
+                "{\"kind\":\"TOKEN_OUTAGE\",\"duration_ms\":0}",
+                "{\"kind\":\"RATE_LIMIT\",\"family\":\"tokens\"}"}) {
+            Reply reply = EmulatorFixture.post(admin + "/faults", null, bad);
+            assertThat(reply.status()).as(bad).isEqualTo(400);
+            assertThat(reply.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+        }
+        assertThat(EmulatorFixture.get(admin + "/faults", null).json().get("faults")).isEmpty();
+        assertThat(clientCredentials("acme-m2m-client", "acme-m2m-secret").status()).isEqualTo(200);
+    }
+
     private void addFault(String json) throws Exception {
         Reply reply = EmulatorFixture.post(admin + "/faults", null, json);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);

@@ -103,8 +103,16 @@ public final class AdminEndpoints {
         Long durationMs = request.bodyLong("duration_ms");
         Long latencyMs = request.bodyLong("latency_ms");
         Long retryAfter = request.bodyLong("retry_after_seconds");
-        if (count != null && count < 1) {
-            throw ApiException.invalidParameter("count must be >= 1");
+        // out-of-range numbers would overflow into a fault that never fires or a negative Retry-After
+        if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+            throw ApiException.invalidParameter("count must be an integer between 1 and " + Integer.MAX_VALUE);
+        }
+        if (durationMs != null && durationMs < 1) {
+            throw ApiException.invalidParameter("duration_ms must be >= 1");
+        }
+        if (retryAfter != null && (retryAfter < 0 || retryAfter > MAX_RETRY_AFTER_SECONDS)) {
+            throw ApiException.invalidParameter("retry_after_seconds must be an integer between 0 and "
+                    + MAX_RETRY_AFTER_SECONDS);
         }
         if (kind == Fault.Kind.LATENCY && (latencyMs == null || latencyMs < 0)) {
             throw ApiException.invalidParameter("latency_ms is required for LATENCY faults");
