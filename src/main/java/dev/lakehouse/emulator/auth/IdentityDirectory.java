@@ -45,9 +45,6 @@ public final class IdentityDirectory {
     /** An interactive user who can log in on the authorize page. */
     public record UserAccount(Principal principal, String password, Source source) { }
 
-    private final Principal user;
-    /** By lower-case user name: Databricks user names are case-insensitive. */
-    private final Map<String, UserAccount> users = new LinkedHashMap<>();
     /** A service principal with its one OAuth secret (client credentials); rotation replaces the record. */
     public record ServicePrincipal(Principal principal, String clientSecret, Source source) {
         public String clientId() {
@@ -55,6 +52,9 @@ public final class IdentityDirectory {
         }
     }
 
+    private final Principal user;
+    /** By lower-case user name: Databricks user names are case-insensitive. */
+    private final Map<String, UserAccount> users = new LinkedHashMap<>();
     private final String workspaceName;
     private final Map<String, ServicePrincipal> servicePrincipals = new LinkedHashMap<>();
     private final Map<String, OAuthApp> apps = new LinkedHashMap<>();
