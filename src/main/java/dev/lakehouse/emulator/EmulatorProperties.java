@@ -43,6 +43,8 @@ public class EmulatorProperties {
         private String userName;
         /** Password of that user on the emulated login page. */
         private String userPassword;
+        /** More users besides {@code user-name} (e.g. one per Keycloak user), each with a login of their own. */
+        private List<User> users = new ArrayList<>();
         /** Personal access tokens of the user; derived from the name when unset. */
         private List<String> pats;
         /** OAuth M2M clients (service principals); one derived from the name when unset. */
@@ -60,6 +62,8 @@ public class EmulatorProperties {
         public void setUserName(String userName) { this.userName = userName; }
         public String getUserPassword() { return userPassword; }
         public void setUserPassword(String userPassword) { this.userPassword = userPassword; }
+        public List<User> getUsers() { return users; }
+        public void setUsers(List<User> users) { this.users = users; }
         public List<String> getPats() { return pats; }
         public void setPats(List<String> pats) { this.pats = pats; }
         public List<M2mClient> getM2mClients() { return m2mClients; }
@@ -68,6 +72,26 @@ public class EmulatorProperties {
         public void setU2mClients(List<U2mClient> u2mClients) { this.u2mClients = u2mClients; }
         public String getWarehouseId() { return warehouseId; }
         public void setWarehouseId(String warehouseId) { this.warehouseId = warehouseId; }
+    }
+
+    public static class User {
+        /** Login and SCIM userName (usually an e-mail address); unique per workspace, case-insensitively. */
+        private String userName;
+        /** Password on the emulated login page. */
+        private String password;
+        /** SCIM displayName; derived from the user name when unset. */
+        private String displayName;
+
+        public User() { }
+        public User(String userName, String password, String displayName) {
+            this.userName = userName; this.password = password; this.displayName = displayName;
+        }
+        public String getUserName() { return userName; }
+        public void setUserName(String userName) { this.userName = userName; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public String getDisplayName() { return displayName; }
+        public void setDisplayName(String displayName) { this.displayName = displayName; }
     }
 
     public static class M2mClient {

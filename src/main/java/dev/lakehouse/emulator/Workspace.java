@@ -16,10 +16,12 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.lakehouse.emulator.admin.AdminEndpoints;
 import dev.lakehouse.emulator.admin.FaultInjector;
+import dev.lakehouse.emulator.admin.OAuthAdminEndpoints;
 import dev.lakehouse.emulator.admin.RequestLog;
 import dev.lakehouse.emulator.auth.AuthorizePage;
 import dev.lakehouse.emulator.auth.IdentityDirectory;
 import dev.lakehouse.emulator.auth.OAuthEndpoints;
+import dev.lakehouse.emulator.auth.OAuthSettings;
 import dev.lakehouse.emulator.auth.ScimEndpoints;
 import dev.lakehouse.emulator.auth.TokenStore;
 import dev.lakehouse.emulator.catalog.UnityCatalogEndpoints;
@@ -59,6 +61,7 @@ public final class Workspace implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final DuckDbEngine engine;
     private final TokenStore tokens = new TokenStore();
+    private final OAuthSettings oauth;
     private final FaultInjector faults = new FaultInjector();
     private final RequestLog requestLog = new RequestLog();
     private final RateLimiter rateLimiter;
@@ -79,6 +82,7 @@ public final class Workspace implements AutoCloseable {
         this.engine = new DuckDbEngine(properties.getSql().getMaxSleep());
         this.rateLimiter = new RateLimiter(properties.getRateLimits());
         this.identities = new IdentityDirectory(settings);
+        this.oauth = new OAuthSettings(properties.getTokens());
         settings.pats().forEach(pat -> tokens.addPat(pat, identities.user(), null));
         this.clusters = new ClusterService(settings, properties.getCompute(), scheduler);
         this.warehouses = new WarehouseService(settings, properties.getCompute(), scheduler);
@@ -98,8 +102,8 @@ public final class Workspace implements AutoCloseable {
         }
         long seededMillis = (System.nanoTime() - started) / 1_000_000;
         Router api = new Router();
-        new OAuthEndpoints(settings, properties.getTokens(), identities, tokens).register(api);
-        new AuthorizePage(settings.name(), properties.getTokens(), identities, tokens).register(api);
+        new OAuthEndpoints(settings, oauth, identities, tokens).register(api);
+        new AuthorizePage(settings.name(), oauth, identities, tokens).register(api);
         new ScimEndpoints().register(api);
         new StatementEndpoints(statements).register(api);
         new UnityCatalogEndpoints(unityCatalog, properties.getUnityCatalog()).register(api);
@@ -109,6 +113,7 @@ public final class Workspace implements AutoCloseable {
         Router admin = new Router();
         new AdminEndpoints(settings, faults, tokens, identities, requestLog, rateLimiter,
                 properties.getRateLimits().getRetryAfterSeconds()).register(admin);
+        new OAuthAdminEndpoints(oauth, identities, tokens).register(admin);
 
         server = HttpServer.create(new InetSocketAddress(properties.getBindAddress(), settings.port()), 128);
         httpPool = Executors.newFixedThreadPool(Math.max(2, properties.getHttpThreads()), daemon("emu-" + settings.name() + "-http-"));
@@ -132,6 +137,8 @@ public final class Workspace implements AutoCloseable {
     public FaultInjector faults() { return faults; }
 
     public TokenStore tokens() { return tokens; }
+
+    public OAuthSettings oauth() { return oauth; }
 
     public RequestLog requestLog() { return requestLog; }
 

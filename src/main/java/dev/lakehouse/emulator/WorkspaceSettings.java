@@ -3,13 +3,18 @@ package dev.lakehouse.emulator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lakehouse.emulator.EmulatorProperties.M2mClient;
 import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
+import dev.lakehouse.emulator.EmulatorProperties.User;
 import dev.lakehouse.emulator.EmulatorProperties.WorkspaceProperties;
 
 /**
@@ -22,6 +27,7 @@ public record WorkspaceSettings(
         String workspaceId,
         String userName,
         String userPassword,
+        List<User> users,
         List<String> pats,
         List<M2mClient> m2mClients,
         List<U2mClient> u2mClients,
@@ -52,7 +58,28 @@ public record WorkspaceSettings(
         List<U2mClient> u2m = p.getU2mClients() != null ? List.copyOf(p.getU2mClients())
                 : List.of(new U2mClient("databricks-cli", DEFAULT_REDIRECT_URIS));
         String warehouse = p.getWarehouseId() != null ? p.getWarehouseId() : stableHex(name + "/warehouse/0", 16);
-        return new WorkspaceSettings(name, p.getPort(), id, user, password, pats, m2m, u2m, warehouse);
+        return new WorkspaceSettings(name, p.getPort(), id, user, password, users(name, user, password, p.getUsers()),
+                pats, m2m, u2m, warehouse);
+    }
+
+    /** The single user of old as the first user, then the configured {@code users}; a bad entry stops the start. */
+    private static List<User> users(String workspace, String firstName, String firstPassword, List<User> more) {
+        List<User> all = new ArrayList<>();
+        all.add(new User(firstName, firstPassword, null));
+        Set<String> seen = new HashSet<>(Set.of(firstName.toLowerCase(Locale.ROOT)));
+        for (int i = 0; more != null && i < more.size(); i++) {
+            User u = more.get(i);
+            String key = "emulator.workspaces." + workspace + ".users[" + i + "]";
+            if (u.getUserName() == null || u.getUserName().isBlank() || u.getPassword() == null || u.getPassword().isEmpty()) {
+                throw new IllegalArgumentException(key + " needs a user-name and a password");
+            }
+            if (!seen.add(u.getUserName().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(key + ".user-name '" + u.getUserName()
+                        + "' is already a user of workspace " + workspace + " (user names are case-insensitive)");
+            }
+            all.add(new User(u.getUserName(), u.getPassword(), u.getDisplayName()));
+        }
+        return List.copyOf(all);
     }
 
     /** Deterministic lower-case hex id of the given length, derived from a seed string. */

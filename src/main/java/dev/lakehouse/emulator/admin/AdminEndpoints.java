@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lakehouse.emulator.WorkspaceSettings;
 import dev.lakehouse.emulator.auth.IdentityDirectory;
+import dev.lakehouse.emulator.auth.Principal;
 import dev.lakehouse.emulator.auth.TokenStore;
 import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.ApiFamily;
@@ -102,8 +103,16 @@ public final class AdminEndpoints {
         Long durationMs = request.bodyLong("duration_ms");
         Long latencyMs = request.bodyLong("latency_ms");
         Long retryAfter = request.bodyLong("retry_after_seconds");
-        if (count != null && count < 1) {
-            throw ApiException.invalidParameter("count must be >= 1");
+        // out-of-range numbers would overflow into a fault that never fires or a negative Retry-After
+        if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+            throw ApiException.invalidParameter("count must be an integer between 1 and " + Integer.MAX_VALUE);
+        }
+        if (durationMs != null && durationMs < 1) {
+            throw ApiException.invalidParameter("duration_ms must be >= 1");
+        }
+        if (retryAfter != null && (retryAfter < 0 || retryAfter > MAX_RETRY_AFTER_SECONDS)) {
+            throw ApiException.invalidParameter("retry_after_seconds must be an integer between 0 and "
+                    + MAX_RETRY_AFTER_SECONDS);
         }
         if (kind == Fault.Kind.LATENCY && (latencyMs == null || latencyMs < 0)) {
             throw ApiException.invalidParameter("latency_ms is required for LATENCY faults");
@@ -148,15 +157,20 @@ public final class AdminEndpoints {
         return Json.obj().put("expired", true);
     }
 
-    /** Creates a PAT for the workspace user: given {@code token} or a random {@code dapi...} one. */
+    /** Creates a PAT for the first user or {@code user_name}: given {@code token} or a random {@code dapi...} one. */
     private Object createPat(ApiRequest request) {
         String token = request.bodyString("token");
         Long lifetime = request.bodyLong("lifetime_seconds");
+        String userName = request.bodyString("user_name");
+        Principal owner = userName == null ? identities.user() : identities.findUser(userName);
+        if (owner == null) {
+            throw ApiException.notFound("RESOURCE_DOES_NOT_EXIST", "User '" + userName + "' does not exist");
+        }
         if (token == null) {
             token = TokenStore.randomToken("dapi");
         }
         Instant expiresAt = lifetime == null ? null : Instant.now().plusSeconds(lifetime);
-        tokens.addPat(token, identities.user(), expiresAt);
+        tokens.addPat(token, owner, expiresAt);
         ObjectNode body = Json.obj();
         body.put("token", token);
         Json.putOpt(body, "expires_at", expiresAt == null ? null : expiresAt.toString());
@@ -175,6 +189,8 @@ public final class AdminEndpoints {
                 .put("window_limited", counts.windowLimited())
                 .put("concurrency_limited", counts.concurrencyLimited())
                 .put("fault_limited", counts.faultLimited()));
+        ObjectNode token = body.putObject("token_requests");
+        requestLog.tokenRequests().forEach(token::put);
         return body;
     }
 
@@ -204,20 +220,14 @@ public final class AdminEndpoints {
     /** Validates the whole body first, then applies it at once; absent or null fields stay unchanged. */
     private Object updateRateLimits(ApiRequest request) {
         JsonNode body = request.json();
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!RATE_LIMIT_FIELDS.contains(name)) {
-                throw ApiException.invalidParameter("Unknown field '" + name + "'; allowed: limits, concurrent, "
-                        + "window_ms, retry_after_seconds, retry_after_enabled, record_after_response");
-            }
-        }
+        AdminBodies.onlyFields(body, RATE_LIMIT_FIELDS);
         Map<ApiFamily, Integer> limits = familyLimits(body, "limits");
         Map<ApiFamily, Integer> concurrent = familyLimits(body, "concurrent");
-        Long windowMs = integerField(body, "window_ms", 1, MAX_WINDOW_MS);
-        Long retryAfter = integerField(body, "retry_after_seconds", 0, MAX_RETRY_AFTER_SECONDS);
+        Long windowMs = AdminBodies.integerField(body, "window_ms", 1, MAX_WINDOW_MS);
+        Long retryAfter = AdminBodies.integerField(body, "retry_after_seconds", 0, MAX_RETRY_AFTER_SECONDS);
         rateLimiter.update(new RateLimiter.Update(windowMs == null ? null : Duration.ofMillis(windowMs),
-                retryAfter == null ? null : retryAfter.intValue(), booleanField(body, "retry_after_enabled"),
-                booleanField(body, "record_after_response"), limits, concurrent));
+                retryAfter == null ? null : retryAfter.intValue(), AdminBodies.booleanField(body, "retry_after_enabled"),
+                AdminBodies.booleanField(body, "record_after_response"), limits, concurrent));
         return rateLimits();
     }
 
@@ -251,28 +261,5 @@ public final class AdminEndpoints {
             result.put(family, value.intValue());
         }
         return result;
-    }
-
-    private static Long integerField(JsonNode body, String field, long min, long max) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            throw ApiException.invalidParameter(field + " must be an integer between " + min + " and " + max
-                    + ", got " + node);
-        }
-        return node.longValue();
-    }
-
-    private static Boolean booleanField(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            throw ApiException.invalidParameter(field + " must be true or false, got " + node);
-        }
-        return node.booleanValue();
     }
 }

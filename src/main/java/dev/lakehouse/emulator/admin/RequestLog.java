@@ -1,6 +1,8 @@
 package dev.lakehouse.emulator.admin;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.lakehouse.emulator.http.ApiFamily;
 
 /**
- * Counts the requests a workspace received ("METHOD /path"), so tests can see retries arrive, and per API
- * family how many were received and how many were answered 429 REQUEST_LIMIT_EXCEEDED.
+ * Counts the requests a workspace received ("METHOD /path"), so tests can see retries arrive, per API
+ * family how many were received and how many were answered 429 REQUEST_LIMIT_EXCEEDED, and the token endpoint's
+ * requests per grant type and failures.
  */
 public final class RequestLog {
 
@@ -28,7 +31,12 @@ public final class RequestLog {
     public record FamilyCounts(long received, long rateLimited, long windowLimited, long concurrencyLimited,
                                long faultLimited) { }
 
+    /** The grant types the token endpoint serves; anything else (or none) counts as {@code other}. */
+    public static final List<String> GRANT_TYPES = List.of("client_credentials", "authorization_code", "refresh_token");
+
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    /** Token endpoint requests per grant type, then "other" and "failed"; fixed keys, so reads need no lock. */
+    private final Map<String, AtomicLong> tokenRequests = new LinkedHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong[] received = counters();
     private final AtomicLong[][] limited = new AtomicLong[Limit.values().length][];
@@ -37,6 +45,9 @@ public final class RequestLog {
         for (int i = 0; i < limited.length; i++) {
             limited[i] = counters();
         }
+        GRANT_TYPES.forEach(type -> tokenRequests.put(type, new AtomicLong()));
+        tokenRequests.put("other", new AtomicLong());
+        tokenRequests.put("failed", new AtomicLong());
     }
 
     private static AtomicLong[] counters() {
@@ -60,6 +71,23 @@ public final class RequestLog {
     /** A request of this family was answered 429 for the given reason. */
     public void limited(ApiFamily family, Limit cause) {
         limited[cause.ordinal()][family.ordinal()].incrementAndGet();
+    }
+
+    /** A token endpoint request arrived with this grant_type (null when it had none or the body was unreadable). */
+    public void tokenRequest(String grantType) {
+        tokenRequests.get(grantType != null && GRANT_TYPES.contains(grantType) ? grantType : "other").incrementAndGet();
+    }
+
+    /** A token endpoint request was not answered 200 (error, rate limit, injected fault or dropped connection). */
+    public void tokenRequestFailed() {
+        tokenRequests.get("failed").incrementAndGet();
+    }
+
+    /** {@code client_credentials, authorization_code, refresh_token, other, failed} in that order. */
+    public Map<String, Long> tokenRequests() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        tokenRequests.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
     }
 
     public long count(String method, String path) {
@@ -97,6 +125,7 @@ public final class RequestLog {
     public void reset() {
         counts.clear();
         total.set(0);
+        tokenRequests.values().forEach(counter -> counter.set(0));
         for (AtomicLong counter : received) {
             counter.set(0);
         }

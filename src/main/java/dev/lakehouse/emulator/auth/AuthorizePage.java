@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lakehouse.emulator.EmulatorProperties;
-import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
 import dev.lakehouse.emulator.http.Router;
@@ -23,15 +21,15 @@ public final class AuthorizePage {
     private static final List<String> CARRIED = List.of(
             "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method");
 
-    private final EmulatorProperties.Tokens config;
+    private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
     private final String workspaceName;
 
-    public AuthorizePage(String workspaceName, EmulatorProperties.Tokens config, IdentityDirectory identities,
+    public AuthorizePage(String workspaceName, OAuthSettings oauth, IdentityDirectory identities,
                          TokenStore tokens) {
         this.workspaceName = workspaceName;
-        this.config = config;
+        this.oauth = oauth;
         this.identities = identities;
         this.tokens = tokens;
     }
@@ -73,7 +71,7 @@ public final class AuthorizePage {
         }
         String scope = params.getOrDefault("scope", "all-apis");
         TokenStore.AuthCode code = tokens.issueCode(params.get("client_id"), params.get("redirect_uri"),
-                params.get("code_challenge"), scope, user, config.getAuthorizationCodeLifetime());
+                params.get("code_challenge"), scope, user, oauth.authorizationCodeLifetime());
         Map<String, String> reply = new LinkedHashMap<>();
         reply.put("code", code.code());
         if (params.get("state") != null) {
@@ -84,13 +82,14 @@ public final class AuthorizePage {
 
     /** An error page or error redirect when the request is unacceptable, else null. */
     private ApiResponse validate(Map<String, String> params) {
-        U2mClient client = identities.u2mClient(params.get("client_id"));
-        if (client == null) {
+        IdentityDirectory.OAuthApp app = identities.app(params.get("client_id"));
+        if (app == null) {
             return ApiResponse.html(400, page("Unknown OAuth client",
                     "<p>No OAuth application is registered with client_id <code>"
                             + escape(params.get("client_id")) + "</code>.</p>"));
         }
-        if (!client.getRedirectUris().contains(params.get("redirect_uri"))) {
+        // exact string match, as Databricks does: no prefix, no normalisation
+        if (!app.redirectUris().contains(params.get("redirect_uri"))) {
             return ApiResponse.html(400, page("Invalid redirect URI",
                     "<p>The redirect_uri <code>" + escape(params.get("redirect_uri"))
                             + "</code> is not registered for this application.</p>"));

@@ -7,8 +7,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.lakehouse.emulator.EmulatorProperties;
-import dev.lakehouse.emulator.EmulatorProperties.U2mClient;
 import dev.lakehouse.emulator.WorkspaceSettings;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
@@ -23,14 +21,14 @@ import dev.lakehouse.emulator.http.Router;
 public final class OAuthEndpoints {
 
     private final WorkspaceSettings settings;
-    private final EmulatorProperties.Tokens config;
+    private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
 
-    public OAuthEndpoints(WorkspaceSettings settings, EmulatorProperties.Tokens config,
+    public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
                           IdentityDirectory identities, TokenStore tokens) {
         this.settings = settings;
-        this.config = config;
+        this.oauth = oauth;
         this.identities = identities;
         this.tokens = tokens;
     }
@@ -87,7 +85,8 @@ public final class OAuthEndpoints {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
         String scope = form.getOrDefault("scope", "all-apis");
-        TokenStore.TokenRecord access = tokens.issueAccessToken(sp, clientId, scope, config.getAccessTokenLifetime());
+        TokenStore.TokenRecord access = tokens.issueAccessToken(sp, clientId, scope,
+                oauth.current().accessTokenLifetime());
         return ApiResponse.json(tokenBody(access, null));
     }
 
@@ -96,8 +95,8 @@ public final class OAuthEndpoints {
         String[] basic = basicCredentials(request);
         String clientId = basic != null ? basic[0] : form.get("client_id");
         String secret = basic != null ? basic[1] : form.get("client_secret");
-        U2mClient client = identities.u2mClient(clientId);
-        return client != null && secretMatches(client, secret) ? clientId : null;
+        IdentityDirectory.OAuthApp app = identities.app(clientId);
+        return app != null && app.secretMatches(secret) ? clientId : null;
     }
 
     private ApiResponse authorizationCode(ApiRequest request, Map<String, String> form) {
@@ -118,10 +117,11 @@ public final class OAuthEndpoints {
         if (!Pkce.verify(form.get("code_verifier"), code.codeChallenge())) {
             return oauthError(400, "invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge");
         }
+        OAuthSettings.Values policy = oauth.current();
         TokenStore.TokenRecord access = tokens.issueAccessToken(code.principal(), clientId, code.scope(),
-                config.getAccessTokenLifetime());
+                policy.accessTokenLifetime());
         TokenStore.TokenRecord refresh = wantsRefresh(code.scope())
-                ? tokens.issueRefreshToken(code.principal(), clientId, code.scope(), config.getRefreshTokenLifetime())
+                ? tokens.issueRefreshToken(code.principal(), clientId, code.scope(), policy.refreshTokenLifetime())
                 : null;
         return ApiResponse.json(tokenBody(access, refresh));
     }
@@ -141,13 +141,15 @@ public final class OAuthEndpoints {
         if (old.expired(Instant.now())) {
             return oauthError(400, "invalid_grant", "Refresh token has expired");
         }
-        if (config.isRotateRefreshTokens() && !tokens.consume(old)) {
+        OAuthSettings.Values policy = oauth.current();
+        // a token consumed while rotation was on stays spent when rotation is switched off later
+        if (policy.rotateRefreshTokens() ? !tokens.consume(old) : old.used()) {
             return oauthError(400, "invalid_grant", "Refresh token has already been used");
         }
         TokenStore.TokenRecord access = tokens.issueAccessToken(old.principal(), clientId, old.scope(),
-                config.getAccessTokenLifetime());
-        TokenStore.TokenRecord next = config.isRotateRefreshTokens()
-                ? tokens.issueRefreshToken(old.principal(), clientId, old.scope(), config.getRefreshTokenLifetime())
+                policy.accessTokenLifetime());
+        TokenStore.TokenRecord next = policy.rotateRefreshTokens()
+                ? tokens.issueRefreshToken(old.principal(), clientId, old.scope(), policy.refreshTokenLifetime())
                 : old;
         return ApiResponse.json(tokenBody(access, next));
     }
@@ -166,11 +168,6 @@ public final class OAuthEndpoints {
 
     private static boolean wantsRefresh(String scope) {
         return scope != null && (" " + scope + " ").contains(" offline_access ");
-    }
-
-    private static boolean secretMatches(U2mClient client, String secret) {
-        String expected = client.getClientSecret();
-        return expected == null || expected.isEmpty() || expected.equals(secret);
     }
 
     /** {id, secret} from an {@code Authorization: Basic} header, or null when there is none. */

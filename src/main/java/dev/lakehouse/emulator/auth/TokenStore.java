@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import dev.lakehouse.emulator.http.ApiException;
 
@@ -134,14 +135,30 @@ public final class TokenStore {
 
     /** Revokes every OAuth token issued to a client; returns how many were revoked. */
     public int revokeClient(String clientId) {
+        return revokeWhere(record -> clientId.equals(record.clientId));
+    }
+
+    /** Revokes the matching tokens not revoked yet; returns how many. */
+    public int revokeWhere(Predicate<TokenRecord> filter) {
         int count = 0;
         for (TokenRecord record : tokens.values()) {
-            if (clientId.equals(record.clientId) && !record.revoked) {
+            if (!record.revoked && filter.test(record)) {
                 record.revoked = true;
                 count++;
             }
         }
         return count;
+    }
+
+    /** Forgets pending authorization codes, so a broken grant cannot be completed by a code already in flight. */
+    public void discardCodesWhere(Predicate<AuthCode> filter) {
+        codes.values().removeIf(filter);
+    }
+
+    /** True when any token or pending code was issued to this client id. */
+    public boolean knowsClient(String clientId) {
+        return tokens.values().stream().anyMatch(r -> clientId.equals(r.clientId))
+                || codes.values().stream().anyMatch(c -> clientId.equals(c.clientId()));
     }
 
     public AuthCode issueCode(String clientId, String redirectUri, String challenge, String scope,

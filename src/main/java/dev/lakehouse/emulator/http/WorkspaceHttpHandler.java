@@ -3,6 +3,8 @@ package dev.lakehouse.emulator.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -54,6 +56,7 @@ public final class WorkspaceHttpHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         RateLimiter.Admission admission = null;
+        TokenOutcome token = null;
         try {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
@@ -63,14 +66,27 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             }
             ApiFamily family = ApiFamily.of(path);
             requestLog.record(method, path, family);
+            byte[] body = null;
+            if (family == ApiFamily.TOKEN && "POST".equalsIgnoreCase(method)) {
+                // read first, so the grant type is counted even when a limit or a fault answers instead
+                token = new TokenOutcome();
+                try {
+                    body = readBody(exchange);
+                } catch (ApiException e) {
+                    requestLog.tokenRequest(null);
+                    send(exchange, token.answer(e.toResponse()));
+                    return;
+                }
+                requestLog.tokenRequest(grantType(body));
+            }
             admission = rateLimiter.admit(family);
             if (!admission.admitted()) {
                 requestLog.limited(family, admission.refusal() == RateLimiter.Refusal.CONCURRENCY
                         ? RequestLog.Limit.CONCURRENCY : RequestLog.Limit.WINDOW);
-                send(exchange, tooManyRequests(admission));
+                send(exchange, answer(token, tooManyRequests(admission)));
                 return;
             }
-            ApiResponse response = serve(exchange, method, path, family, admission);
+            ApiResponse response = answer(token, serve(exchange, method, path, family, admission, body, token));
             // the response is computed: no longer in flight (released before writing, so a client's next
             // request can never find this one still counted)
             admission.release();
@@ -87,18 +103,55 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             if (admission != null) {
                 admission.release();
             }
+            if (token != null) {
+                token.answer(null);
+            }
+        }
+    }
+
+    /**
+     * Counts a token endpoint request as failed unless it is answered 200, exactly once and before the answer is
+     * written (a client reading the counters right after its answer must see them).
+     */
+    private final class TokenOutcome {
+        private boolean counted;
+
+        ApiResponse answer(ApiResponse response) {
+            if (!counted) {
+                counted = true;
+                if (response == null || response.status() != 200) {
+                    requestLog.tokenRequestFailed();
+                }
+            }
+            return response;
+        }
+    }
+
+    private static ApiResponse answer(TokenOutcome token, ApiResponse response) {
+        return token == null ? response : token.answer(response);
+    }
+
+    /** The grant_type of a urlencoded token request, or null when absent or unparsable. */
+    private static String grantType(byte[] body) {
+        try {
+            List<String> values = ApiRequest.parseForm(new String(body, StandardCharsets.UTF_8)).get("grant_type");
+            return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+        } catch (ApiException e) {
+            return null;
         }
     }
 
     /** Injected faults, then the API itself; null when the connection was dropped on purpose. */
     private ApiResponse serve(HttpExchange exchange, String method, String path, ApiFamily family,
-                              RateLimiter.Admission admission) throws IOException, InterruptedException {
+                              RateLimiter.Admission admission, byte[] body, TokenOutcome token)
+            throws IOException, InterruptedException {
         FaultInjector.Decision fault = faults.evaluate(method, path, family);
         if (fault.latencyMs() > 0) {
             Thread.sleep(fault.latencyMs());
         }
         if (fault.drop()) {
             LOG.debug("[{}] dropping connection for {} {} (injected fault)", workspaceName, method, path);
+            answer(token, null);
             exchange.close();
             return null;
         }
@@ -109,7 +162,7 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             }
             return injected;
         }
-        ApiResponse response = route(exchange, api, method, path, true);
+        ApiResponse response = route(exchange, api, method, path, true, body);
         admission.recordUsage();
         return response;
     }
@@ -122,14 +175,15 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             return new ApiException(403, "PERMISSION_DENIED",
                     "The emulator admin API only accepts requests from loopback addresses").toResponse();
         }
-        return route(exchange, admin, method, path, false);
+        return route(exchange, admin, method, path, false, null);
     }
 
-    private ApiResponse route(HttpExchange exchange, Router router, String method, String path, boolean authenticate)
-            throws IOException {
+    /** Routes the request; {@code body} is the already read body, or null to read it now. */
+    private ApiResponse route(HttpExchange exchange, Router router, String method, String path, boolean authenticate,
+                              byte[] body) throws IOException {
         try {
             ApiRequest request = new ApiRequest(method, path, exchange.getRequestURI().getRawQuery(),
-                    readBody(exchange), exchange.getRequestHeaders(), exchange.getRemoteAddress());
+                    body != null ? body : readBody(exchange), exchange.getRequestHeaders(), exchange.getRemoteAddress());
             Router.Match match = router.match(method, path);
             if (match == null) {
                 throw notFound(method, path);
