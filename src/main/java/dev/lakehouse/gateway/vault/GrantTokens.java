@@ -92,6 +92,18 @@ public class GrantTokens implements SmartLifecycle {
      * connections only). Throws {@link ConnectionUnavailableException} when the connection cannot serve.
      */
     public Served accessToken(VaultConnection c, String subject) {
+        try {
+            return tokenFor(c, subject);
+        } catch (VaultCryptoException e) {
+            // tampered or moved ciphertext, or a master key removed too early: say so without any detail of the secret
+            LOG.warn("stored credentials of {} cannot be opened: {}", c, e.getMessage());
+            throw new ConnectionUnavailableException(c.name(), ConnectionStatus.APP_MISCONFIGURED, "The gateway cannot "
+                    + "decrypt this connection's stored credentials (altered, or their master key is not configured).",
+                    "An operator must check gateway.vault.master-keys; a tenant admin can rotate the secret or reconnect.");
+        }
+    }
+
+    private Served tokenFor(VaultConnection c, String subject) {
         String grantSubject = c.perUser() ? subject : VaultConnection.OWN;
         String key = key(c, grantSubject);
         Instant now = clock.instant();

@@ -32,6 +32,11 @@ public final class EmulatorAdmin {
         return new EmulatorAdmin(url + "/emulator/admin");
     }
 
+    /** The admin API of the workspace at {@code baseUrl} (scheme://host:port). */
+    public static EmulatorAdmin at(String baseUrl) {
+        return new EmulatorAdmin(baseUrl + "/emulator/admin");
+    }
+
     public JsonNode addFault(Map<String, Object> fault) {
         return call("POST", "/faults", fault);
     }
@@ -78,7 +83,8 @@ public final class EmulatorAdmin {
         call("DELETE", "/requests", null);
     }
 
-    private JsonNode call(String method, String path, Object body) {
+    /** Any admin call ({@code path} below /emulator/admin); a non-200 answer throws with its body. */
+    public JsonNode call(String method, String path, Object body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")

@@ -27,9 +27,8 @@ public class WebhookOutbox {
 
     private final WebhookStore store;
 
-    public WebhookOutbox(WebhookStore store, dev.lakehouse.gateway.vault.ConnectionEvents events) {
+    public WebhookOutbox(WebhookStore store) {
         this.store = store;
-        events.listen(this::enqueue);   // every recorded connection event, in the recording transaction
     }
 
     /** Queues the event for its tenant's webhook; nothing when the tenant has no enabled webhook, or it is queued already. */
