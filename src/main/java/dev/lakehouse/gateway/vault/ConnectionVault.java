@@ -194,7 +194,8 @@ public class ConnectionVault implements VaultDirectory {
             boolean stored = current.isPresent() ? repository.write(grant) : insertIfAbsent(grant);
             if (stored) {
                 tokens.forget(c);
-                events.record(c.tenant(), c.name(), grantSubject, before == null ? "connected" : "reconnected",
+                boolean first = before == null || before == ConnectionStatus.PENDING;
+                events.record(c.tenant(), c.name(), grantSubject, first ? "connected" : "reconnected",
                         ConnectionStatus.ACTIVE, d.statusReason, null);
                 return grant;
             }
