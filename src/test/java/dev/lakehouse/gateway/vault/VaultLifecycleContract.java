@@ -60,6 +60,8 @@ abstract class VaultLifecycleContract {
     ConnectionVault vault;
     @Autowired
     WorkspaceOAuth oauth;
+    @Autowired
+    ConnectionRepository repository;
 
     private McpSyncClient agent;
     private final List<String> secretsUsed = new ArrayList<>();
@@ -358,6 +360,27 @@ abstract class VaultLifecycleContract {
         await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
                 assertThat(error("list_catalogs", Map.of("workspace", "policy"))).isNotBlank());
         assertThat(eventTypes("policy")).contains("policy_updated");
+    }
+
+    @Test
+    void theRefreshLeaseIsExclusiveAndFencesTheCommit() {
+        String pat = emulator.call("POST", "/pats", map()).path("token").asText();
+        secretsUsed.add(pat);
+        assertThat(create(map("name", "leased", "host", workspace, "auth", "pat", "token", pat)).statusCode()).isEqualTo(201);
+        VaultConnection c = vault.connection(TENANT, "leased").orElseThrow();
+        VaultGrant g = vault.grants(c).get(0);
+        Instant now = Instant.now();
+        assertThat(repository.claimLease(g.id(), g.version(), "instance-a", now, now.plusSeconds(30))).isTrue();
+        assertThat(repository.claimLease(g.id(), g.version(), "instance-b", now, now.plusSeconds(30)))
+                .as("held by another instance").isFalse();
+        assertThat(repository.claimLease(g.id(), g.version(), "instance-b", now.plusSeconds(31), now.plusSeconds(61)))
+                .as("a lapsed lease can be taken over").isTrue();
+        VaultGrant.Draft late = g.draft();
+        late.failures = 7;
+        assertThat(repository.write(late.build(), "instance-a")).as("the first holder's lease lapsed: no commit").isFalse();
+        assertThat(repository.write(late.build(), "instance-b")).as("the holder commits").isTrue();
+        assertThat(repository.write(late.build(), "instance-b")).as("a write names the version it read").isFalse();
+        assertThat(repository.grant(g.id()).orElseThrow().version()).isEqualTo(g.version() + 1);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
