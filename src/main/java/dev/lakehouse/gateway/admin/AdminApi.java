@@ -210,7 +210,8 @@ public class AdminApi {
         return problem;
     }
 
-    static void reply(Exchange exchange, int status, Object body, Map<String, String> headers) {
+    /** Leaves the answer of an admin step for {@link #write}. */
+    public static void reply(Exchange exchange, int status, Object body, Map<String, String> headers) {
         exchange.setVariable("adminReply", new AdminReply(status, body, headers));
     }
 
@@ -223,7 +224,8 @@ public class AdminApi {
         return tenant;
     }
 
-    static String shorten(String value) {
+    /** A client-supplied value made safe to echo in an error message. */
+    public static String shorten(String value) {
         if (value == null) {
             return "";
         }
@@ -231,7 +233,8 @@ public class AdminApi {
         return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
     }
 
-    static JsonNode parse(String body) {
+    /** The body of an admin request as a JSON object, or a 400 that names the trouble (never quoting the body). */
+    public static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw AdminApiException.badRequest("A JSON object body is required");
         }

@@ -11,9 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.admin.AdminApi;
 import dev.lakehouse.gateway.admin.AdminApiException;
@@ -33,10 +31,8 @@ import org.springframework.stereotype.Component;
 public class WebhookAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAdmin.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("url", "secret", "enabled");
     static final int MAX_URL = 2000;
-    static final int MAX_BODY_CHARS = 16_384;
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
@@ -58,11 +54,11 @@ public class WebhookAdmin {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new AdminApiException(415, "Send the request body as JSON (Content-Type: application/json)");
         }
-        JsonNode body = parse(exchange.getMessage().getBody(String.class));
+        JsonNode body = AdminApi.parse(exchange.getMessage().getBody(String.class));
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
-                throw AdminApiException.badRequest("Unknown field '" + shorten(field) + "'. Allowed fields: url, secret, enabled");
+                throw AdminApiException.badRequest("Unknown field '" + AdminApi.shorten(field) + "'. Allowed fields: url, secret, enabled");
             }
         }
         String url = url(body.get("url"));
@@ -84,7 +80,7 @@ public class WebhookAdmin {
         answer.put("enabled", enabled);
         answer.put("secret", secret);
         answer.put("note", "The secret is shown only now; the receiver verifies the webhook-signature header with it.");
-        reply(exchange, 200, answer, Map.of("Cache-Control", "no-store"));
+        AdminApi.reply(exchange, 200, answer, Map.of("Cache-Control", "no-store"));
     }
 
     /** GET /admin/tenants/{tenant}/webhook: {url, enabled, created_at, updated_at}, never the secret; 404 when none. */
@@ -96,7 +92,7 @@ public class WebhookAdmin {
         answer.put("enabled", webhook.enabled());
         answer.put("created_at", webhook.createdAt().toString());
         answer.put("updated_at", webhook.updatedAt().toString());
-        reply(exchange, 200, answer, Map.of());
+        AdminApi.reply(exchange, 200, answer, Map.of());
     }
 
     /** DELETE /admin/tenants/{tenant}/webhook: 204; its pending deliveries are given up (kept as failed); 404 when none. */
@@ -106,7 +102,7 @@ public class WebhookAdmin {
             throw noWebhook(tenant);
         }
         LOG.info("webhook deleted tenant={}", tenant);
-        reply(exchange, 204, null, Map.of());
+        AdminApi.reply(exchange, 204, null, Map.of());
     }
 
     /** GET /admin/tenants/{tenant}/webhook/deliveries[?limit=n]: the most recent deliveries, newest first (no payloads). */
@@ -131,7 +127,7 @@ public class WebhookAdmin {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tenant", tenant);
         answer.put("deliveries", list);
-        reply(exchange, 200, answer, Map.of());
+        AdminApi.reply(exchange, 200, answer, Map.of());
     }
 
     /**
@@ -207,41 +203,8 @@ public class WebhookAdmin {
         return new AdminApiException(404, "Tenant '" + tenant + "' has no webhook");
     }
 
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw AdminApiException.badRequest("A JSON object body is required: {\"url\": \"https://...\"}");
-        }
-        if (body.length() > MAX_BODY_CHARS) {
-            throw AdminApiException.badRequest("The body is too large (at most " + MAX_BODY_CHARS + " characters)");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            // the location only: Jackson's message quotes the body, which may hold the secret
-            var at = e.getLocation();
-            throw AdminApiException.badRequest("The body is not valid JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        }
-        if (node == null || !node.isObject()) {
-            throw AdminApiException.badRequest("The body must be a JSON object");
-        }
-        return node;
-    }
-
     private static String text(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    private static String shorten(String value) {
-        if (value == null) {
-            return "";
-        }
-        String clean = value.replaceAll("[^A-Za-z0-9_.@-]", "?");
-        return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
-    }
-
-    private static void reply(Exchange exchange, int status, Object body, Map<String, String> headers) {
-        exchange.setVariable("adminReply", new AdminApi.AdminReply(status, body, headers));
-    }
 }
