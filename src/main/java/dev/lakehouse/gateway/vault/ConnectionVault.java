@@ -180,7 +180,7 @@ public class ConnectionVault implements VaultDirectory {
             d.accessExpiresAt = now.plusSeconds(t.expiresIn());
             d.refreshExpiresAt = t.refreshToken() == null ? null : now.plus(tokens.refreshTokenLifetime(c));
             d.refreshDueAt = tokens.refreshDue(now, t.expiresIn());
-            d.keepaliveDueAt = d.refreshExpiresAt == null ? null : d.refreshExpiresAt.minus(properties.keepaliveMargin());
+            d.keepaliveDueAt = tokens.keepaliveDue(c, now, d.refreshExpiresAt);
             d.failures = 0;
             d.expiryWarnedAt = null;
             ConnectionStatus before = current.map(VaultGrant::status).orElse(null);

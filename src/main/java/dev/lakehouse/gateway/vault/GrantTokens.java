@@ -93,7 +93,14 @@ public class GrantTokens implements SmartLifecycle {
      */
     public Served accessToken(VaultConnection c, String subject) {
         try {
-            return tokenFor(c, subject);
+            Served served = tokenFor(c, subject);
+            // a use keeps the grant out of idleness (background refreshes and keep-alives are not uses)
+            String key = key(c, c.perUser() ? subject : VaultConnection.OWN);
+            Cached cached = cache.get(key);
+            if (cached != null) {
+                touch(key, cached, clock.instant());
+            }
+            return served;
         } catch (VaultCryptoException e) {
             // tampered or moved ciphertext, or a master key removed too early: say so without any detail of the secret
             LOG.warn("stored credentials of {} cannot be opened: {}", c, e.getMessage());
@@ -110,7 +117,6 @@ public class GrantTokens implements SmartLifecycle {
         Cached cached = cache.get(key);
         if (cached != null && now.isBefore(cached.checkedAt().plus(properties.cacheTtl())) && now.isBefore(cached.refreshDue())
                 && !Long.valueOf(cached.version()).equals(rejected.get(key))) {
-            touch(key, cached, now);
             return new Served(cached.token(), cached.version());
         }
         if (c.disconnected()) {
@@ -288,7 +294,7 @@ public class GrantTokens implements SmartLifecycle {
                 d.refreshExpiresAt = now.plus(refreshTokenLifetime(c));   // a rotated refresh token starts a new life
             }
             d.refreshDueAt = refreshDue(now, tokens.expiresIn());
-            d.keepaliveDueAt = keepaliveDue(c, d.refreshExpiresAt);
+            d.keepaliveDueAt = keepaliveDue(c, now, d.refreshExpiresAt);
             d.failures = 0;
             d.leaseOwner = null;
             d.leaseUntil = null;
@@ -526,11 +532,17 @@ public class GrantTokens implements SmartLifecycle {
         return now.plus(lifetime).minus(lead).minusMillis(jitter);
     }
 
-    private Instant keepaliveDue(VaultConnection c, Instant refreshExpiresAt) {
+    /**
+     * When an idle U2M grant's refresh token is next exercised: keepalive-margin before it lapses, but never sooner
+     * than half its remaining life (a short-lived refresh token would otherwise be exercised at every scan).
+     */
+    Instant keepaliveDue(VaultConnection c, Instant now, Instant refreshExpiresAt) {
         if (!VaultConnection.U2M.equals(c.authMethod()) || refreshExpiresAt == null) {
             return null;
         }
-        return refreshExpiresAt.minus(properties.keepaliveMargin());
+        Instant byMargin = refreshExpiresAt.minus(properties.keepaliveMargin());
+        Instant halfway = now.plus(Duration.between(now, refreshExpiresAt).dividedBy(2));
+        return byMargin.isAfter(halfway) ? byMargin : halfway;
     }
 
     Duration refreshTokenLifetime(VaultConnection c) {
@@ -555,7 +567,6 @@ public class GrantTokens implements SmartLifecycle {
         Instant usableUntil = expires == null ? now : expires.minus(properties.expiredSkew());
         cache.put(key, new Cached(token, g.version(), due.isBefore(usableUntil) ? due : usableUntil, expires, now,
                 touched, g.id()));
-        touch(key, cache.get(key), now);
     }
 
     private void touch(String key, Cached cached, Instant now) {

@@ -363,6 +363,39 @@ abstract class VaultLifecycleContract {
     }
 
     @Test
+    void aPerUserConnectionUsesTheCallingUsersOwnGrant() throws Exception {
+        JsonNode app = emulator.call("POST", "/oauth-apps", map("redirect_uris", List.of(VaultTesting.REDIRECT)));
+        String secret = app.path("client_secret").asText();
+        secretsUsed.add(secret);
+        HttpResponse<String> created = create(map("name", "per-user", "host", workspace, "auth", "oauth-u2m",
+                "client_id", app.path("client_id").asText(), "client_secret", secret));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created.body()).path("grant").asText()).isEqualTo("per-user");
+        // the caller (the anonymous agent of the loopback mode) has no grant of its own yet
+        String text = error("list_catalogs", Map.of("workspace", "per-user"));
+        assertThat(text).contains("pending", "your own Databricks account");
+        VaultConnection c = vault.connection(TENANT, "per-user").orElseThrow();
+        String[] code = VaultTesting.signIn(workspace, c.clientId(), "alice@acme.example", "acme-password");
+        WorkspaceOAuth.Tokens tokens = oauth.authorizationCode(workspace, c.clientId(), secret, code[0], code[1],
+                VaultTesting.REDIRECT);
+        secretsUsed.add(tokens.refreshToken());
+        vault.storeGrant(c, "someone-else", tokens, oauth.me(workspace, tokens.accessToken()));
+        assertThat(error("list_catalogs", Map.of("workspace", "per-user"))).as("another user's grant is not ours")
+                .contains("pending");
+        String[] mine = VaultTesting.signIn(workspace, c.clientId(), "alice@acme.example", "acme-password");
+        WorkspaceOAuth.Tokens own = oauth.authorizationCode(workspace, c.clientId(), secret, mine[0], mine[1],
+                VaultTesting.REDIRECT);
+        secretsUsed.add(own.refreshToken());
+        vault.storeGrant(c, "anonymous", own, oauth.me(workspace, own.accessToken()));
+        ok("list_catalogs", Map.of("workspace", "per-user"));
+        JsonNode view = get("per-user");
+        assertThat(view.path("user_grants").asInt()).isEqualTo(2);
+        assertThat(view.path("users")).extracting(u -> u.path("subject").asText())
+                .containsExactlyInAnyOrder("anonymous", "someone-else");
+        assertThat(view.toString()).doesNotContain(own.refreshToken()).doesNotContain(own.accessToken());
+    }
+
+    @Test
     void theRefreshLeaseIsExclusiveAndFencesTheCommit() {
         String pat = emulator.call("POST", "/pats", map()).path("token").asText();
         secretsUsed.add(pat);
