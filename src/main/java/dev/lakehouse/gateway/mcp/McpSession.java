@@ -57,6 +57,18 @@ public final class McpSession {
         return clientCapabilities != null && clientCapabilities.has(capability);
     }
 
+    /**
+     * Whether the client declared this elicitation mode ({@code form} or {@code url}). An empty {@code elicitation}
+     * object means form only (2025-06-18 clients and the 2025-11-25 default).
+     */
+    public boolean clientSupportsElicitation(String mode) {
+        JsonNode elicitation = clientCapabilities == null ? null : clientCapabilities.get("elicitation");
+        if (elicitation == null || !elicitation.isObject()) {
+            return false;
+        }
+        return elicitation.has(mode) || "form".equals(mode) && elicitation.isEmpty();
+    }
+
     public LogLevel logLevel() {
         return logLevel;
     }

@@ -77,6 +77,12 @@ public class SessionRegistry implements DisposableBean {
         return session;
     }
 
+    /** A live session by id, whoever owns it (server-initiated messages such as elicitation completions). */
+    public java.util.Optional<McpSession> find(String sessionId) {
+        McpSession session = sessionId == null ? null : sessions.get(sessionId);
+        return session == null || session.isEnded() ? java.util.Optional.empty() : java.util.Optional.of(session);
+    }
+
     public void end(McpSession session) {
         sessions.remove(session.id(), session);
         session.end();

@@ -27,6 +27,22 @@ public class ConnectionUnavailableException extends ToolExecutionException {
         this.action = action;
     }
 
+    /** A person can repair it by signing in at the workspace (a U2M grant missing or refused). */
+    public boolean reconnectable() {
+        return status == ConnectionStatus.PENDING || status == ConnectionStatus.NEEDS_REAUTH;
+    }
+
+    /** The text for the agent, with the link its human opens when there is one. */
+    @Override
+    public String getMessage() {
+        Object url = details.get("connect_url");
+        return url == null ? super.getMessage() : super.getMessage() + " Link for the person: " + url;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
     public ConnectionStatus status() {
         return status;
     }

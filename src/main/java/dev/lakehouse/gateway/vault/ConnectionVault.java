@@ -203,6 +203,11 @@ public class ConnectionVault implements VaultDirectory {
         throw new VaultRequestException(409, "The connection changed at the same time; try again");
     }
 
+    /** The U2M app's client secret (null for a public app), for a code exchange. */
+    public String appSecret(VaultConnection c) {
+        return repository.grant(c.id(), VaultConnection.OWN).map(g -> secrets.open(c, g).secret()).orElse(null);
+    }
+
     public List<VaultConnection> list(String tenant) {
         return repository.list(tenant);
     }

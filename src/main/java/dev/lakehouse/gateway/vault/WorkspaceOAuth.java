@@ -137,6 +137,17 @@ public class WorkspaceOAuth {
         throw failure(response, body, "validating the credentials (SCIM Me)");
     }
 
+    /** One light call with a fresh token (the first catalog), proving the grant can use the workspace's APIs. */
+    public void probe(String baseUrl, String accessToken) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/2.1/unity-catalog/catalogs?max_results=1"))
+                .timeout(properties.responseTimeout()).header("Authorization", "Bearer " + accessToken)
+                .header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() != 200) {
+            throw failure(response, parse(response.body()), "a first call with the new token");
+        }
+    }
+
     private Tokens token(String baseUrl, String clientId, String clientSecret, boolean basicAuth, Map<String, String> form) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/oidc/v1/token"))
                 .timeout(properties.responseTimeout())

@@ -51,7 +51,7 @@ class WebhookPostgresTest {
             DriverManagerDataSource dataSource = new DriverManagerDataSource(SERVER + database, USER, "");
             MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             assertThat(migrated.success).isTrue();
-            assertThat(migrated.targetSchemaVersion).isEqualTo("3");
+            assertThat(Integer.parseInt(migrated.targetSchemaVersion)).isGreaterThanOrEqualTo(3);
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             exercise(jdbc);
         } finally {
