@@ -134,12 +134,17 @@ class WebhookConcurrencyTest extends GatewayTestBase {
             String tenant = "wh-lease-" + UUID.randomUUID().toString().substring(0, 8);
             String secret = webhook(tenant, receiver.url());
             String id = UUID.randomUUID().toString();
-            Instant now = Instant.now();
+            // whole milliseconds: the database keeps microseconds and may round a nanosecond instant up past itself
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             // an instance claims it and "dies" mid-POST: its lease runs out in 300 ms
+            // inserted as not yet due, so the running dispatcher cannot claim it before the "dead" instance does
+            Instant notYet = now.plusSeconds(60);
             jdbc.update("INSERT INTO vault_webhook_deliveries (id, tenant, event_type, payload, attempts, next_attempt_at, "
                     + "created_at) VALUES (?, ?, 'created', ?, 0, ?, ?)", id, tenant, "{\"id\":\"" + id + "\"}",
-                    now.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC));
-            WebhookStore.Claim stale = store.claim(id, "dead-instance-1", now, now.plusMillis(300)).orElseThrow();
+                    notYet.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC));
+            WebhookStore.Claim stale = store.claim(id, "dead-instance-1", notYet, now.plusMillis(300)).orElseThrow();
+            jdbc.update("UPDATE vault_webhook_deliveries SET next_attempt_at = ? WHERE id = ?",
+                    now.atOffset(java.time.ZoneOffset.UTC), id);
             Thread.sleep(150);
             assertThat(receiver.received(id)).as("nobody sends while the lease holds").isEmpty();
 
