@@ -113,7 +113,7 @@ class WebhookPostgresTest {
             List<Callable<Optional<WebhookStore.Claim>>> claims = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String owner = "racer-" + i;
-                claims.add(() -> store.claim(id, owner, due, due.plusSeconds(30)));
+                claims.add(() -> store.claim(id, owner, due.plusSeconds(1), due.plusSeconds(30)));   // past the stored (rounded) due
             }
             int winners = 0;
             for (Future<Optional<WebhookStore.Claim>> claim : racers.invokeAll(claims)) {
