@@ -74,6 +74,13 @@ public class ConnectPages {
         return html(200, ConnectHtml.page("Your Databricks workspaces", person.name(), body.toString()));
     }
 
+    /** Where a refused Keycloak sign-in ends (the pages never loop back to Keycloak on their own). */
+    @GetMapping(ConnectSecurity.SIGN_IN_FAILED)
+    public ResponseEntity<String> signInFailed() {
+        return html(401, ConnectHtml.message("Sign-in failed", null, "Keycloak did not sign you in to the gateway. "
+                + "Try again; if it keeps failing, ask your administrator.", false, null));
+    }
+
     @PostMapping("/connect/{tenant}/connections")
     public ResponseEntity<String> create(@PathVariable String tenant, @RequestParam Map<String, String> form,
             Authentication authentication, HttpServletRequest request) {
@@ -229,7 +236,8 @@ public class ConnectPages {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer")
+                // same-origin: no referrer leaves for the workspace, and our own form posts keep their Origin
+                .header("Referrer-Policy", "same-origin")
                 .body(page);
     }
 

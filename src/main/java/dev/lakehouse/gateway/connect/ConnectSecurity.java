@@ -12,6 +12,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -23,8 +25,9 @@ import org.springframework.security.web.SecurityFilterChain;
 public class ConnectSecurity {
 
     /** The paths of this chain: the pages and Spring Security's OIDC login endpoints. */
-    static final String[] PATHS = {"/connect", "/connect/**", "/oauth2/authorization/**", "/login/oauth2/code/**"};
+    static final String[] PATHS = {"/connect", "/connect/**", "/oauth2/authorization/**", "/login/oauth2/code/**", "/login"};
     static final String REGISTRATION = "keycloak";
+    static final String SIGN_IN_FAILED = "/connect/sign-in-failed";
 
     @Bean
     @Order(1)
@@ -39,8 +42,18 @@ public class ConnectSecurity {
             http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
             return http.build();
         }
-        http.authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
-                .oauth2Login(login -> login.clientRegistrationRepository(keycloakLogin(identity, properties)));
+        ClientRegistrationRepository registrations = keycloakLogin(identity, properties);
+        DefaultOAuth2AuthorizationRequestResolver pkce = new DefaultOAuth2AuthorizationRequestResolver(registrations,
+                "/oauth2/authorization");
+        pkce.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        http.authorizeHttpRequests(auth -> auth.requestMatchers(SIGN_IN_FAILED).permitAll().anyRequest().authenticated())
+                .oauth2Login(login -> login.clientRegistrationRepository(registrations)
+                        // PKCE for this confidential client too (the realm requires S256)
+                        .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(pkce))
+                        // straight to Keycloak: there is one identity provider, no chooser page
+                        .loginPage("/oauth2/authorization/" + REGISTRATION)
+                        // a refused sign-in ends on a page that says so (never a redirect loop back to Keycloak)
+                        .failureUrl(SIGN_IN_FAILED));
         return http.build();
     }
 

@@ -35,8 +35,9 @@ public class ElicitationNotifier {
         boolean sent = sessions.find(e.mcpSessionId()).map(session -> sessions.sendUnsolicited(session,
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/elicitation/complete\",\"params\":{\"elicitationId\":\""
                         + elicitationId + "\"}}")).orElse(false);
-        // a client without an open GET stream (or on another replica) is not told; its retry still succeeds
-        LOG.info("reconnect link of {}/{} completed (client notified: {})", e.tenant(), e.connection(), sent);
+        // without an open GET stream the notification waits for the client's next GET; a session on another replica
+        // is not told (its retry still succeeds)
+        LOG.info("reconnect link of {}/{} completed (client notified now: {})", e.tenant(), e.connection(), sent);
         return true;
     }
 }

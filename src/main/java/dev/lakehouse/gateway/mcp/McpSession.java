@@ -144,6 +144,23 @@ public final class McpSession {
         return standaloneStream;
     }
 
+    /** Server-initiated messages kept until the client opens its GET stream (at most {@link #MAX_UNDELIVERED}). */
+    private final java.util.Deque<String> undelivered = new java.util.ArrayDeque<>();
+    static final int MAX_UNDELIVERED = 100;
+
+    synchronized void keepUndelivered(String json) {
+        if (undelivered.size() >= MAX_UNDELIVERED) {
+            undelivered.removeFirst();
+        }
+        undelivered.addLast(json);
+    }
+
+    synchronized java.util.List<String> takeUndelivered() {
+        java.util.List<String> all = new java.util.ArrayList<>(undelivered);
+        undelivered.clear();
+        return all;
+    }
+
     void standaloneStream(EventStream stream) {
         this.standaloneStream = stream;
     }

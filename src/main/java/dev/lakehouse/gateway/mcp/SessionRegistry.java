@@ -120,6 +120,7 @@ public class SessionRegistry implements DisposableBean {
                     properties.getStreamMaxLifetime().toMillis(), () -> session.removeStream(stream));
         }
         EventStream standalone = new EventStream(randomId(12), properties.streamBufferEvents());
+        session.takeUndelivered().forEach(standalone::send);
         EventStream previous = session.standaloneStream();
         session.standaloneStream(standalone);
         if (previous != null) {
@@ -139,10 +140,17 @@ public class SessionRegistry implements DisposableBean {
                 () -> { if (session != null) { session.removeStream(stream); } });
     }
 
-    /** Sends a server-initiated message on the session's GET stream, if the client opened one. */
+    /**
+     * Sends a server-initiated message on the session's GET stream; without an open one, the message waits for the
+     * client's next GET (a client between two GET connections does not lose it). False when it had to wait.
+     */
     public boolean sendUnsolicited(McpSession session, String json) {
         EventStream stream = session.standaloneStream();
-        return stream != null && stream.send(json);
+        if (stream != null && stream.send(json)) {
+            return true;
+        }
+        session.keepUndelivered(json);
+        return false;
     }
 
     private long heartbeatMillis() {
