@@ -6,11 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import dev.lakehouse.gateway.db.SqlTime;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -38,7 +37,7 @@ public class ConnectStore {
         jdbc.update("INSERT INTO connect_sessions (id, state_hash, tenant, connection_name, subject, verifier, redirect_uri, "
                         + "elicitation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.id(), hash(state), s.tenant(), s.connection(), s.subject(), s.verifier(), s.redirectUri(),
-                s.elicitationId(), time(s.createdAt()), time(s.expiresAt()));
+                s.elicitationId(), SqlTime.of(s.createdAt()), SqlTime.of(s.expiresAt()));
     }
 
     public Optional<Session> byState(String state) {
@@ -48,19 +47,19 @@ public class ConnectStore {
 
     /** Marks a session used; true only for the one request that did (a replayed callback gets false). */
     public boolean use(String id, Instant at) {
-        return jdbc.update("UPDATE connect_sessions SET used_at = ? WHERE id = ? AND used_at IS NULL", time(at), id) == 1;
+        return jdbc.update("UPDATE connect_sessions SET used_at = ? WHERE id = ? AND used_at IS NULL", SqlTime.of(at), id) == 1;
     }
 
     /** Forgets sessions and links that ended long ago (they only explain a late or replayed request). */
     public void sweep(Instant before) {
-        jdbc.update("DELETE FROM connect_sessions WHERE expires_at < ?", time(before));
-        jdbc.update("DELETE FROM connect_elicitations WHERE expires_at < ?", time(before));
+        jdbc.update("DELETE FROM connect_sessions WHERE expires_at < ?", SqlTime.of(before));
+        jdbc.update("DELETE FROM connect_elicitations WHERE expires_at < ?", SqlTime.of(before));
     }
 
     public void insert(Elicitation e) {
         jdbc.update("INSERT INTO connect_elicitations (id, tenant, connection_name, subject, mcp_session_id, created_at, "
                         + "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", e.id(), e.tenant(), e.connection(), e.subject(),
-                e.mcpSessionId(), time(e.createdAt()), time(e.expiresAt()));
+                e.mcpSessionId(), SqlTime.of(e.createdAt()), SqlTime.of(e.expiresAt()));
     }
 
     public Optional<Elicitation> elicitation(String id) {
@@ -70,7 +69,7 @@ public class ConnectStore {
     /** Marks a link completed; true only once. */
     public boolean complete(String id, Instant at) {
         return jdbc.update("UPDATE connect_elicitations SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
-                time(at), id) == 1;
+                SqlTime.of(at), id) == 1;
     }
 
     static String hash(String value) {
@@ -84,21 +83,14 @@ public class ConnectStore {
     private static Session session(ResultSet rs, int row) throws SQLException {
         return new Session(rs.getString("id"), rs.getString("tenant"), rs.getString("connection_name"),
                 rs.getString("subject"), rs.getString("verifier"), rs.getString("redirect_uri"),
-                rs.getString("elicitation_id"), instant(rs, "created_at"), instant(rs, "expires_at"), instant(rs, "used_at"));
+                rs.getString("elicitation_id"), SqlTime.read(rs, "created_at"), SqlTime.read(rs, "expires_at"), SqlTime.read(rs, "used_at"));
     }
 
     private static Elicitation elicitation(ResultSet rs, int row) throws SQLException {
         return new Elicitation(rs.getString("id"), rs.getString("tenant"), rs.getString("connection_name"),
-                rs.getString("subject"), rs.getString("mcp_session_id"), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "completed_at"));
+                rs.getString("subject"), rs.getString("mcp_session_id"), SqlTime.read(rs, "created_at"),
+                SqlTime.read(rs, "expires_at"), SqlTime.read(rs, "completed_at"));
     }
 
-    private static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }

@@ -3,12 +3,11 @@ package dev.lakehouse.gateway.identity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lakehouse.gateway.db.SqlTime;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -32,7 +31,7 @@ public class ScopedUrlRepository {
     public void insert(ScopedUrlRecord r) {
         jdbc.update("INSERT INTO scoped_urls (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 r.id(), r.tenant(), r.connection(), join(r.groups()), join(r.tools()), r.readOnly(), r.requiresToken(),
-                r.label(), r.kid(), time(r.createdAt()), time(r.expiresAt()), time(r.revokedAt()));
+                r.label(), r.kid(), SqlTime.of(r.createdAt()), SqlTime.of(r.expiresAt()), SqlTime.of(r.revokedAt()));
     }
 
     public Optional<ScopedUrlRecord> find(String id) {
@@ -48,15 +47,15 @@ public class ScopedUrlRepository {
     /** Revokes a tenant's URL (idempotent); false when the tenant has no URL of that id. */
     public boolean revoke(String tenant, String id, Instant at) {
         int updated = jdbc.update("UPDATE scoped_urls SET revoked_at = ? WHERE id = ? AND tenant = ? AND revoked_at IS NULL",
-                time(at), id, tenant);
+                SqlTime.of(at), id, tenant);
         return updated > 0 || find(id).filter(r -> r.tenant().equals(tenant)).isPresent();
     }
 
     private static ScopedUrlRecord row(ResultSet rs, int n) throws SQLException {
         return new ScopedUrlRecord(rs.getString("id"), rs.getString("tenant"), rs.getString("connection_name"),
                 split(rs.getString("tool_groups")), split(rs.getString("tool_names")), rs.getBoolean("read_only"),
-                rs.getBoolean("requires_token"), rs.getString("label"), rs.getString("kid"), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "revoked_at"));
+                rs.getBoolean("requires_token"), rs.getString("label"), rs.getString("kid"), SqlTime.read(rs, "created_at"),
+                SqlTime.read(rs, "expires_at"), SqlTime.read(rs, "revoked_at"));
     }
 
     private static String join(List<String> values) {
@@ -67,12 +66,5 @@ public class ScopedUrlRepository {
         return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split(","));
     }
 
-    private static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }

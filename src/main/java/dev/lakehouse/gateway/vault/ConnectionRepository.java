@@ -3,8 +3,6 @@ package dev.lakehouse.gateway.vault;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.gateway.ratelimit.RateLimitPolicy;
 import dev.lakehouse.gateway.ratelimit.RateLimitProperties;
 import dev.lakehouse.gateway.tenant.TenantProperties;
+import dev.lakehouse.gateway.db.SqlTime;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -60,7 +59,7 @@ public class ConnectionRepository {
                 c.id(), c.tenant(), c.name(), c.host(), c.authMethod(), c.grantOwner(), c.clientId(), c.scopes(),
                 c.refreshTokenTtlSeconds(), c.isDefault(), c.defaultWarehouse(), c.readOnly(), json(c.exposure()), c.rateLimitPolicy() == null ? null
                         : c.rateLimitPolicy().name().toLowerCase(Locale.ROOT), json(c.rateLimits()), c.dataKey(),
-                c.dataKeyKid(), time(c.disconnectedAt()), c.createdBy(), time(c.createdAt()), time(c.updatedAt()),
+                c.dataKeyKid(), SqlTime.of(c.disconnectedAt()), c.createdBy(), SqlTime.of(c.createdAt()), SqlTime.of(c.updatedAt()),
                 c.revision());
     }
 
@@ -94,7 +93,7 @@ public class ConnectionRepository {
                         + "WHERE id = ? AND revision = ?",
                 c.isDefault(), c.defaultWarehouse(), c.readOnly(), json(c.exposure()), c.rateLimitPolicy() == null ? null
                         : c.rateLimitPolicy().name().toLowerCase(Locale.ROOT), json(c.rateLimits()),
-                time(c.disconnectedAt()), time(c.updatedAt()), c.id(), c.revision()) == 1;
+                SqlTime.of(c.disconnectedAt()), SqlTime.of(c.updatedAt()), c.id(), c.revision()) == 1;
     }
 
     /** Stores a data key re-wrapped by another master key, unless another instance re-wrapped it first. */
@@ -121,10 +120,10 @@ public class ConnectionRepository {
         jdbc.update("INSERT INTO vault_grants (" + GRANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                         + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 g.id(), g.connectionId(), g.subject(), g.principal(), g.principalId(), g.grantedScopes(),
-                g.status().name(), g.statusReason(), g.statusAction(), time(g.statusAt()), g.secret(), g.accessToken(),
-                g.refreshToken(), time(g.secretExpiresAt()), time(g.accessExpiresAt()), time(g.refreshExpiresAt()),
-                time(g.refreshDueAt()), time(g.keepaliveDueAt()), time(g.lastUsedAt()), g.failures(), g.leaseOwner(),
-                time(g.leaseUntil()), g.version(), time(g.expiryWarnedAt()), time(g.createdAt()), time(g.updatedAt()));
+                g.status().name(), g.statusReason(), g.statusAction(), SqlTime.of(g.statusAt()), g.secret(), g.accessToken(),
+                g.refreshToken(), SqlTime.of(g.secretExpiresAt()), SqlTime.of(g.accessExpiresAt()), SqlTime.of(g.refreshExpiresAt()),
+                SqlTime.of(g.refreshDueAt()), SqlTime.of(g.keepaliveDueAt()), SqlTime.of(g.lastUsedAt()), g.failures(), g.leaseOwner(),
+                SqlTime.of(g.leaseUntil()), g.version(), SqlTime.of(g.expiryWarnedAt()), SqlTime.of(g.createdAt()), SqlTime.of(g.updatedAt()));
     }
 
     public Optional<VaultGrant> grant(String connectionId, String subject) {
@@ -163,10 +162,10 @@ public class ConnectionRepository {
 
     private static Object[] args(VaultGrant g, String leaseOwner) {
         Object[] fields = {g.principal(), g.principalId(), g.grantedScopes(), g.status().name(), g.statusReason(),
-                g.statusAction(), time(g.statusAt()), g.secret(), g.accessToken(), g.refreshToken(),
-                time(g.secretExpiresAt()), time(g.accessExpiresAt()), time(g.refreshExpiresAt()), time(g.refreshDueAt()),
-                time(g.keepaliveDueAt()), time(g.lastUsedAt()), g.failures(), g.leaseOwner(), time(g.leaseUntil()),
-                g.version() + 1, time(g.expiryWarnedAt()), time(Instant.now()), g.id(), g.version()};
+                g.statusAction(), SqlTime.of(g.statusAt()), g.secret(), g.accessToken(), g.refreshToken(),
+                SqlTime.of(g.secretExpiresAt()), SqlTime.of(g.accessExpiresAt()), SqlTime.of(g.refreshExpiresAt()), SqlTime.of(g.refreshDueAt()),
+                SqlTime.of(g.keepaliveDueAt()), SqlTime.of(g.lastUsedAt()), g.failures(), g.leaseOwner(), SqlTime.of(g.leaseUntil()),
+                g.version() + 1, SqlTime.of(g.expiryWarnedAt()), SqlTime.of(Instant.now()), g.id(), g.version()};
         if (leaseOwner == null) {
             return fields;
         }
@@ -183,7 +182,7 @@ public class ConnectionRepository {
     public boolean claimLease(String grantId, long version, String owner, Instant now, Instant until) {
         return jdbc.update("UPDATE vault_grants SET lease_owner = ?, lease_until = ? "
                         + "WHERE id = ? AND version = ? AND (lease_until IS NULL OR lease_until < ?)",
-                owner, time(until), grantId, version, time(now)) == 1;
+                owner, SqlTime.of(until), grantId, version, SqlTime.of(now)) == 1;
     }
 
     /** Gives a lease back without writing (the refresh found nothing to do). */
@@ -194,13 +193,13 @@ public class ConnectionRepository {
 
     /** Notes a use (not fenced: an older value written later is harmless, it only delays idleness). */
     public void touch(String grantId, Instant at) {
-        jdbc.update("UPDATE vault_grants SET last_used_at = ? WHERE id = ?", time(at), grantId);
+        jdbc.update("UPDATE vault_grants SET last_used_at = ? WHERE id = ?", SqlTime.of(at), grantId);
     }
 
     /** Marks the expiry warning as sent; true only for the one instance that marked it. */
     public boolean markExpiryWarned(String grantId, Instant at) {
         return jdbc.update("UPDATE vault_grants SET expiry_warned_at = ? WHERE id = ? AND expiry_warned_at IS NULL",
-                time(at), grantId) == 1;
+                SqlTime.of(at), grantId) == 1;
     }
 
     /**
@@ -212,15 +211,15 @@ public class ConnectionRepository {
                         + "AND (lease_until IS NULL OR lease_until < ?) AND (refresh_due_at <= ? OR keepalive_due_at <= ? "
                         + "OR ((secret_expires_at <= ? OR refresh_expires_at <= ?) AND expiry_warned_at IS NULL) "
                         + "OR secret_expires_at <= ? OR refresh_expires_at <= ?) ORDER BY refresh_due_at LIMIT " + limit,
-                ConnectionRepository::grant, time(now), time(now), time(now), time(warnBefore), time(warnBefore),
-                time(now), time(now));
+                ConnectionRepository::grant, SqlTime.of(now), SqlTime.of(now), SqlTime.of(now), SqlTime.of(warnBefore), SqlTime.of(warnBefore),
+                SqlTime.of(now), SqlTime.of(now));
     }
 
     // --- events ----------------------------------------------------------------------------------------------------
 
     public void insert(ConnectionEvent e) {
         jdbc.update("INSERT INTO vault_events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", e.id(), e.tenant(),
-                e.connection(), e.subject(), e.type(), e.status().name(), e.reason(), e.action(), time(e.occurredAt()));
+                e.connection(), e.subject(), e.type(), e.status().name(), e.reason(), e.action(), SqlTime.of(e.occurredAt()));
     }
 
     /** A connection's events, newest first. */
@@ -239,26 +238,26 @@ public class ConnectionRepository {
                 rs.getString("default_warehouse"), rs.getBoolean("read_only"), exposure(rs.getString("exposure")),
                 policy == null ? null : RateLimitPolicy.valueOf(policy.toUpperCase(Locale.ROOT)),
                 rateLimits(rs.getString("rate_limits")), rs.getString("data_key"), rs.getString("data_key_kid"),
-                instant(rs, "disconnected_at"), rs.getString("created_by"), instant(rs, "created_at"),
-                instant(rs, "updated_at"), rs.getLong("revision"));
+                SqlTime.read(rs, "disconnected_at"), rs.getString("created_by"), SqlTime.read(rs, "created_at"),
+                SqlTime.read(rs, "updated_at"), rs.getLong("revision"));
     }
 
     private static VaultGrant grant(ResultSet rs, int row) throws SQLException {
         return new VaultGrant(rs.getString("id"), rs.getString("connection_id"), rs.getString("subject"),
                 rs.getString("principal"), rs.getString("principal_id"), rs.getString("granted_scopes"),
                 ConnectionStatus.valueOf(rs.getString("status")), rs.getString("status_reason"),
-                rs.getString("status_action"), instant(rs, "status_at"), rs.getString("secret"),
-                rs.getString("access_token"), rs.getString("refresh_token"), instant(rs, "secret_expires_at"),
-                instant(rs, "access_expires_at"), instant(rs, "refresh_expires_at"), instant(rs, "refresh_due_at"),
-                instant(rs, "keepalive_due_at"), instant(rs, "last_used_at"), rs.getInt("failures"),
-                rs.getString("lease_owner"), instant(rs, "lease_until"), rs.getLong("version"),
-                instant(rs, "expiry_warned_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("status_action"), SqlTime.read(rs, "status_at"), rs.getString("secret"),
+                rs.getString("access_token"), rs.getString("refresh_token"), SqlTime.read(rs, "secret_expires_at"),
+                SqlTime.read(rs, "access_expires_at"), SqlTime.read(rs, "refresh_expires_at"), SqlTime.read(rs, "refresh_due_at"),
+                SqlTime.read(rs, "keepalive_due_at"), SqlTime.read(rs, "last_used_at"), rs.getInt("failures"),
+                rs.getString("lease_owner"), SqlTime.read(rs, "lease_until"), rs.getLong("version"),
+                SqlTime.read(rs, "expiry_warned_at"), SqlTime.read(rs, "created_at"), SqlTime.read(rs, "updated_at"));
     }
 
     private static ConnectionEvent event(ResultSet rs, int row) throws SQLException {
         return new ConnectionEvent(rs.getString("id"), rs.getString("tenant"), rs.getString("connection_name"),
                 rs.getString("subject"), rs.getString("event_type"), ConnectionStatus.valueOf(rs.getString("status")),
-                rs.getString("reason"), rs.getString("action"), instant(rs, "occurred_at"));
+                rs.getString("reason"), rs.getString("action"), SqlTime.read(rs, "occurred_at"));
     }
 
     private static Map<String, TenantProperties.Exposure> exposure(String json) {
@@ -299,12 +298,5 @@ public class ConnectionRepository {
         }
     }
 
-    static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }

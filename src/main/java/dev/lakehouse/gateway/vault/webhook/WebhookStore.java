@@ -3,11 +3,10 @@ package dev.lakehouse.gateway.vault.webhook;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lakehouse.gateway.db.SqlTime;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -59,7 +58,7 @@ public class WebhookStore {
     public Optional<Webhook> find(String tenant) {
         return jdbc.query("SELECT tenant, url, secret, enabled, created_at, updated_at FROM vault_webhooks WHERE tenant = ?",
                 (rs, n) -> new Webhook(rs.getString("tenant"), rs.getString("url"), rs.getString("secret"),
-                        rs.getBoolean("enabled"), instant(rs, "created_at"), instant(rs, "updated_at")), tenant)
+                        rs.getBoolean("enabled"), SqlTime.read(rs, "created_at"), SqlTime.read(rs, "updated_at")), tenant)
                 .stream().findFirst();
     }
 
@@ -70,7 +69,7 @@ public class WebhookStore {
         }
         try {
             jdbc.update("INSERT INTO vault_webhooks (tenant, url, secret, enabled, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", tenant, url, sealedSecret, enabled, time(now), time(now));
+                    + "VALUES (?, ?, ?, ?, ?, ?)", tenant, url, sealedSecret, enabled, SqlTime.of(now), SqlTime.of(now));
             return true;
         } catch (DuplicateKeyException concurrentPut) {
             update(tenant, url, sealedSecret, enabled, now);   // the other PUT created it first: last writer wins
@@ -80,7 +79,7 @@ public class WebhookStore {
 
     private boolean update(String tenant, String url, String sealedSecret, boolean enabled, Instant now) {
         return jdbc.update("UPDATE vault_webhooks SET url = ?, secret = ?, enabled = ?, updated_at = ? WHERE tenant = ?",
-                url, sealedSecret, enabled, time(now), tenant) > 0;
+                url, sealedSecret, enabled, SqlTime.of(now), tenant) > 0;
     }
 
     /** Removes a tenant's endpoint and gives up its pending deliveries (kept, marked failed); false when none. */
@@ -88,7 +87,7 @@ public class WebhookStore {
         boolean deleted = jdbc.update("DELETE FROM vault_webhooks WHERE tenant = ?", tenant) > 0;
         if (deleted) {
             jdbc.update("UPDATE vault_webhook_deliveries SET failed_at = ?, next_attempt_at = NULL, lease_owner = NULL, "
-                    + "lease_until = NULL, last_error = 'webhook deleted' WHERE tenant = ? AND " + PENDING, time(now), tenant);
+                    + "lease_until = NULL, last_error = 'webhook deleted' WHERE tenant = ? AND " + PENDING, SqlTime.of(now), tenant);
         }
         return deleted;
     }
@@ -98,8 +97,8 @@ public class WebhookStore {
         return jdbc.query("SELECT id, event_type, attempts, next_attempt_at, delivered_at, failed_at, last_status, "
                 + "last_error, created_at FROM vault_webhook_deliveries WHERE tenant = ? ORDER BY created_at DESC, id "
                 + "LIMIT ?", (rs, n) -> new Delivery(rs.getString("id"), rs.getString("event_type"), rs.getInt("attempts"),
-                        instant(rs, "next_attempt_at"), instant(rs, "delivered_at"), instant(rs, "failed_at"),
-                        rs.getObject("last_status", Integer.class), rs.getString("last_error"), instant(rs, "created_at")),
+                        SqlTime.read(rs, "next_attempt_at"), SqlTime.read(rs, "delivered_at"), SqlTime.read(rs, "failed_at"),
+                        rs.getObject("last_status", Integer.class), rs.getString("last_error"), SqlTime.read(rs, "created_at")),
                 tenant, limit);
     }
 
@@ -112,14 +111,14 @@ public class WebhookStore {
                 + "next_attempt_at, created_at) SELECT ?, w.tenant, ?, ?, 0, ?, ? FROM vault_webhooks w "
                 + "WHERE w.tenant = ? AND w.enabled = TRUE "
                 + "AND NOT EXISTS (SELECT 1 FROM vault_webhook_deliveries d WHERE d.id = ?)",
-                id, type, payload, time(now), time(now), tenant, id) > 0;
+                id, type, payload, SqlTime.of(now), SqlTime.of(now), tenant, id) > 0;
     }
 
     /** Ids of deliveries due now and not held by a live lease, the longest waiting first. */
     public List<String> due(Instant now, int limit) {
         return jdbc.queryForList("SELECT id FROM vault_webhook_deliveries WHERE " + PENDING + " AND next_attempt_at <= ? "
                 + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT ?", String.class,
-                time(now), time(now), limit);
+                SqlTime.of(now), SqlTime.of(now), limit);
     }
 
     /**
@@ -130,7 +129,7 @@ public class WebhookStore {
     public Optional<Claim> claim(String id, String owner, Instant now, Instant leaseUntil) {
         int claimed = jdbc.update("UPDATE vault_webhook_deliveries SET lease_owner = ?, lease_until = ?, "
                 + "attempts = attempts + 1 WHERE id = ? AND " + PENDING + " AND next_attempt_at <= ? "
-                + "AND (lease_until IS NULL OR lease_until < ?)", owner, time(leaseUntil), id, time(now), time(now));
+                + "AND (lease_until IS NULL OR lease_until < ?)", owner, SqlTime.of(leaseUntil), id, SqlTime.of(now), SqlTime.of(now));
         if (claimed == 0) {
             return Optional.empty();
         }
@@ -146,29 +145,22 @@ public class WebhookStore {
     public boolean delivered(Claim claim, int status, Instant now) {
         return jdbc.update("UPDATE vault_webhook_deliveries SET delivered_at = ?, next_attempt_at = NULL, last_status = ?, "
                 + "last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
-                time(now), status, claim.id(), claim.owner()) > 0;
+                SqlTime.of(now), status, claim.id(), claim.owner()) > 0;
     }
 
     /** The attempt failed: try again at {@code nextAttemptAt}. */
     public boolean retry(Claim claim, Integer status, String error, Instant nextAttemptAt) {
         return jdbc.update("UPDATE vault_webhook_deliveries SET next_attempt_at = ?, last_status = ?, last_error = ?, "
                 + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
-                time(nextAttemptAt), status, error, claim.id(), claim.owner()) > 0;
+                SqlTime.of(nextAttemptAt), status, error, claim.id(), claim.owner()) > 0;
     }
 
     /** The last attempt failed, or there is nowhere to deliver: kept as failed. */
     public boolean failed(Claim claim, Integer status, String error, Instant now) {
         return jdbc.update("UPDATE vault_webhook_deliveries SET failed_at = ?, next_attempt_at = NULL, last_status = ?, "
                 + "last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
-                time(now), status, error, claim.id(), claim.owner()) > 0;
+                SqlTime.of(now), status, error, claim.id(), claim.owner()) > 0;
     }
 
-    private static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }
