@@ -175,6 +175,30 @@ class ConnectFlowTest extends GatewayTestBase {
         admin("DELETE", "/tenants/demo/connections/pat-only", null);
     }
 
+    @Test
+    void aTenantAdminAddsATokenAndAServicePrincipalThroughThePageValidatedFirst() throws Exception {
+        String pat = emulator.call("POST", "/pats", Map.of()).path("token").asText();
+        HttpResponse<String> home = page("http://localhost:" + port + "/connect");
+        assertThat(home.body()).contains("id=\"redirect-url\"", "/connect/callback");
+        String token = csrf(home.body());
+        HttpResponse<String> wrong = post("http://localhost:" + port + "/connect/demo/connections", token, Map.of(
+                "auth", "pat", "name", "form-pat", "host", workspace, "token", "dapi-wrong"));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("did not accept", "Nothing was stored").doesNotContain("dapi-wrong");
+        HttpResponse<String> added = post("http://localhost:" + port + "/connect/demo/connections", token, Map.of(
+                "auth", "pat", "name", "form-pat", "host", workspace, "token", pat));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(added.body()).contains("form-pat").doesNotContain(pat);
+        HttpResponse<String> m2m = post("http://localhost:" + port + "/connect/demo/connections", token, Map.of(
+                "auth", "oauth-m2m", "name", "form-m2m", "host", workspace, "client_id", "acme-m2m-client",
+                "client_secret", "acme-m2m-secret"));
+        assertThat(m2m.statusCode()).as(m2m.body()).isEqualTo(201);
+        HttpResponse<String> after = page("http://localhost:" + port + "/connect");
+        assertThat(after.body()).contains("form-pat", "form-m2m", "active").doesNotContain(pat).doesNotContain("acme-m2m-secret");
+        admin("DELETE", "/tenants/demo/connections/form-pat", null);
+        admin("DELETE", "/tenants/demo/connections/form-m2m", null);
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------------
 
     /** A per-user U2M connection of tenant demo on a fresh OAuth app that accepts the gateway's callback URL. */
