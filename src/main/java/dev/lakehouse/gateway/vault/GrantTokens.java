@@ -120,7 +120,7 @@ public class GrantTokens implements SmartLifecycle {
             return new Served(cached.token(), cached.version());
         }
         if (c.disconnected()) {
-            throw unavailable(c, null, ConnectionStatus.DISCONNECTED, "It was disconnected by an admin.",
+            throw unavailable(c, ConnectionStatus.DISCONNECTED, "It was disconnected by an admin.",
                     "A tenant admin must create the connection again.");
         }
         if (c.perUser()) {
@@ -227,11 +227,11 @@ public class GrantTokens implements SmartLifecycle {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw unavailable(c, null, ConnectionStatus.DEGRADED, "The workspace token is being refreshed and it takes long.",
+            throw unavailable(c, ConnectionStatus.DEGRADED, "The workspace token is being refreshed and it takes long.",
                     "Try again in a few seconds.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable(c, null, ConnectionStatus.DEGRADED, "Interrupted while the workspace token was refreshed.",
+            throw unavailable(c, ConnectionStatus.DEGRADED, "Interrupted while the workspace token was refreshed.",
                     "Try again.");
         }
     }
@@ -268,7 +268,7 @@ public class GrantTokens implements SmartLifecycle {
                     return new Served(token, g.version());
                 }
                 if (background || now.isAfter(deadline)) {
-                    throw unavailable(c, null, ConnectionStatus.DEGRADED, "Another gateway instance is refreshing the "
+                    throw unavailable(c, ConnectionStatus.DEGRADED, "Another gateway instance is refreshing the "
                             + "workspace token.", "Try again in a few seconds.");
                 }
                 sleep(LEASE_POLL_MS);
@@ -589,12 +589,12 @@ public class GrantTokens implements SmartLifecycle {
     }
 
     ConnectionUnavailableException unavailable(VaultConnection c, VaultGrant g) {
-        return unavailable(c, g.subject(), g.status(), g.statusReason() == null ? "No reason recorded." : g.statusReason(),
+        return unavailable(c, g.status(), g.statusReason() == null ? "No reason recorded." : g.statusReason(),
                 g.statusAction());
     }
 
-    private static ConnectionUnavailableException unavailable(VaultConnection c, String subject, ConnectionStatus status,
-            String reason, String action) {
+    private static ConnectionUnavailableException unavailable(VaultConnection c, ConnectionStatus status, String reason,
+            String action) {
         return new ConnectionUnavailableException(c.name(), status, reason, action);
     }
 
