@@ -85,7 +85,7 @@ public class ConnectPages {
     public ResponseEntity<String> create(@PathVariable String tenant, @RequestParam Map<String, String> form,
             Authentication authentication, HttpServletRequest request) {
         Person person = person(authentication);
-        if (!person.adminOf(tenant)) {
+        if (!dev.lakehouse.gateway.admin.AdminAccess.TENANT.matcher(tenant).matches() || !person.adminOf(tenant)) {
             return html(403, ConnectHtml.message("Not allowed", person.name(), "Only a tenant admin adds connections.", false, null));
         }
         String auth = form.getOrDefault("auth", "");

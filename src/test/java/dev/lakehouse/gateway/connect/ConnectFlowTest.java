@@ -195,6 +195,9 @@ class ConnectFlowTest extends GatewayTestBase {
         assertThat(m2m.statusCode()).as(m2m.body()).isEqualTo(201);
         HttpResponse<String> after = page("http://localhost:" + port + "/connect");
         assertThat(after.body()).contains("form-pat", "form-m2m", "active").doesNotContain(pat).doesNotContain("acme-m2m-secret");
+        // a tenant id that no tenant can have is refused before anything is looked at
+        assertThat(post("http://localhost:" + port + "/connect/-demo/connections", token, Map.of("auth", "pat",
+                "name", "x", "host", workspace, "token", pat)).statusCode()).isEqualTo(403);
         admin("DELETE", "/tenants/demo/connections/form-pat", null);
         admin("DELETE", "/tenants/demo/connections/form-m2m", null);
     }
