@@ -1,5 +1,7 @@
 package dev.lakehouse.gateway.connect;
 
+import org.springframework.web.util.HtmlUtils;
+
 /**
  * The connect pages' HTML: plain server-rendered documents, no script, no external asset (the one stylesheet is
  * inline), every value escaped. Landmarks, labels and a live status region keep them usable with a screen reader.
@@ -44,21 +46,8 @@ final class ConnectHtml {
         return name == null ? "" : "<input type=\"hidden\" name=\"" + esc(name) + "\" value=\"" + esc(token) + "\">";
     }
 
+    /** HTML escaping of text and attribute values (Spring's: &lt; &gt; &amp; &quot; &#39; and the rest). */
     static String esc(String value) {
-        if (value == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return value == null ? "" : HtmlUtils.htmlEscape(value);
     }
 }

@@ -6,8 +6,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.lakehouse.gateway.ratelimit.ApiFamily;
-import dev.lakehouse.gateway.ratelimit.RateLimitProperties;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import dev.lakehouse.gateway.vault.VaultDirectory;
 import dev.lakehouse.gateway.vault.VaultConnection;
@@ -76,10 +74,9 @@ public class TenantConnections {
         VaultConnection v = vault.connection(tenant, name).orElseThrow(() -> new ToolExecutionException("Unknown workspace '"
                 + name + "'. This tenant's workspaces are: " + String.join(", ", names)
                 + ". Omit 'workspace' to use the default."));
-        Map<ApiFamily, RateLimitProperties.Family> rateLimits = new java.util.EnumMap<>(ApiFamily.class);
-        v.rateLimits().forEach((family, settings) -> rateLimits.put(ApiFamily.byKey(family), settings));
         return new WorkspaceConnection(tenant, name, baseUrl(v.host(), name), v.authMethod(), null, v.clientId(), null,
-                v.defaultWarehouse(), v.readOnly(), v.exposure(), v.rateLimitPolicy(), rateLimits, v);
+                v.defaultWarehouse(), v.readOnly(), v.exposure(), v.rateLimitPolicy(),
+                TenantProperties.byFamily(v.rateLimits()), v);
     }
 
     /** The connection a call uses when it names none: the configured default, else the first one. */

@@ -55,10 +55,15 @@ public record TenantProperties(Map<String, Tenant> tenants) {
 
         /** The per-family settings keyed by family; a misspelt family name is a configuration error. */
         public Map<ApiFamily, RateLimitProperties.Family> rateLimitsByFamily() {
-            Map<ApiFamily, RateLimitProperties.Family> byFamily = new java.util.EnumMap<>(ApiFamily.class);
-            rateLimits.forEach((name, settings) -> byFamily.put(ApiFamily.byKey(name), settings));
-            return byFamily;
+            return byFamily(rateLimits);
         }
+    }
+
+    /** Per-family settings by family name, re-keyed by family (properties and vault connections alike); a misspelt name fails. */
+    public static Map<ApiFamily, RateLimitProperties.Family> byFamily(Map<String, RateLimitProperties.Family> byName) {
+        Map<ApiFamily, RateLimitProperties.Family> byFamily = new java.util.EnumMap<>(ApiFamily.class);
+        byName.forEach((name, settings) -> byFamily.put(ApiFamily.byKey(name), settings));
+        return byFamily;
     }
 
     /** How a tool group is exposed on a connection. */
