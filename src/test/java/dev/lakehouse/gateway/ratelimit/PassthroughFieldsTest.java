@@ -50,6 +50,7 @@ class PassthroughFieldsTest extends RateLimitTestBase {
             String session = initialize();
             workspace.clearRequests();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            long burstStart = System.nanoTime();
             for (int i = 0; i < CALLS; i++) {
                 calls.add(listTables(session, 1000 + i));
             }
@@ -57,6 +58,7 @@ class PassthroughFieldsTest extends RateLimitTestBase {
             for (CompletableFuture<HttpResponse<String>> call : calls) {
                 answers.add(call.get(60, TimeUnit.SECONDS));
             }
+            double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
 
             List<Long> waits = new ArrayList<>();
             int succeeded = 0;
@@ -83,7 +85,11 @@ class PassthroughFieldsTest extends RateLimitTestBase {
                     assertThat(answer.headers().firstValue("Retry-After")).isEmpty();
                 }
             }
-            assertThat(succeeded).as("a second's worth goes at once").isBetween(LIMIT * 3 / 4, LIMIT * 5 / 4);
+            // a second's worth goes at once; on a loaded machine the burst itself spreads over more than a second, and
+            // the bucket refills meanwhile, so the bound grows with the burst's own duration (capacity + rate × time)
+            int mostThatMayPass = (int) Math.max(LIMIT * 5 / 4, Math.ceil(LIMIT * (1 + burstSeconds)));
+            assertThat(succeeded).as("a second's worth goes at once (burst took %.2f s)", burstSeconds)
+                    .isBetween(LIMIT * 3 / 4, mostThatMayPass);
             // the turned-away agents were told different seconds, so they do not all come back at once
             assertThat(waits.stream().distinct().count()).as("distinct waits").isGreaterThanOrEqualTo(5);
             assertThat(workspace.family("unity-catalog").path("rate_limited").asLong())
