@@ -23,10 +23,25 @@ public final class EmulatorServer implements AutoCloseable {
         this.properties = properties;
     }
 
+    /**
+     * The JDK HTTP server closes idle keep-alive connections beyond 200 (sun.net.httpserver.maxIdleConnections, read
+     * once when its first server is made): a client pooling more, as the gateway does with hundreds of agents waiting
+     * on slow statements, would find them closed under it. The emulator keeps as many idle as it has worker threads
+     * per workspace, times the workspaces, unless the JVM was started with the property set.
+     */
+    private void keepIdleConnectionsOpen() {
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            int workspaces = Math.max(2, properties.getWorkspaces().size());
+            System.setProperty("sun.net.httpserver.maxIdleConnections",
+                    String.valueOf(Math.max(200, properties.getHttpThreads() * workspaces)));
+        }
+    }
+
     public synchronized EmulatorServer start() {
         if (!workspaces.isEmpty()) {
             return this;
         }
+        keepIdleConnectionsOpen();
         List<WorkspaceSettings> all = WorkspaceSettings.resolveAll(properties);
         ExecutorService starter = Executors.newFixedThreadPool(Math.min(all.size(), Runtime.getRuntime().availableProcessors()));
         try {

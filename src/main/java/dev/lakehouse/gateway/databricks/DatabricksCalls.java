@@ -194,6 +194,18 @@ public class DatabricksCalls implements HttpClientConfigurer {
         exchange.setVariable("dbRetryDelayMs", delayMs);
     }
 
+    /** The innermost cause's type and message: a wrapper (RuntimeCamelException) says nothing of what happened. */
+    private static String describe(Throwable caught) {
+        if (caught == null) {
+            return "?";
+        }
+        Throwable root = caught;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
     private static boolean isGet(Exchange exchange) {
         return "GET".equals(exchange.getVariable("dbMethod", "GET", String.class));
     }
@@ -205,7 +217,7 @@ public class DatabricksCalls implements HttpClientConfigurer {
         boolean retry = isGet(exchange) && attempt < properties.maxAttempts()
                 && !(caught instanceof java.io.InterruptedIOException);
         LOG.debug("databricks {} {} -> no answer: {} (attempt {}{})", exchange.getVariable("dbMethod"),
-                exchange.getVariable("dbPath"), caught == null ? "?" : caught.getClass().getSimpleName(), attempt,
+                exchange.getVariable("dbPath"), describe(caught), attempt,
                 retry ? ", retrying" : "");
         upstreamGuard.onAnswer(exchange, 0, null);
         exchange.setVariable("dbStatus", 0);

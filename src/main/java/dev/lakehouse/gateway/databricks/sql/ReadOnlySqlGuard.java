@@ -3,6 +3,11 @@ package dev.lakehouse.gateway.databricks.sql;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
 
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.Function;
@@ -21,6 +26,7 @@ import net.sf.jsqlparser.statement.show.ShowTablesStatement;
 import net.sf.jsqlparser.util.deparser.ExpressionDeParser;
 import net.sf.jsqlparser.util.deparser.SelectDeParser;
 import net.sf.jsqlparser.util.deparser.StatementDeParser;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +41,16 @@ public class ReadOnlySqlGuard {
     /** Spark SQL functions that call arbitrary JVM methods: never from a read-only session. */
     private static final Set<String> DENIED_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
 
+    /** Longest a parse may take before the statement is refused (a pathological text must not hold a call). */
+    private static final int PARSE_TIMEOUT_MS = 2000;
+
+    /**
+     * JSqlParser runs each parse on an executor so that it can give up after the timeout. Left to itself it makes a
+     * new single-thread executor per parse: one platform thread per execute_sql, hundreds under a burst of agents.
+     * One small shared pool instead, sized by gateway.databricks.sql.parser-threads.
+     */
+    private final ExecutorService parsers;
+
     /** The outcome: allowed, or refused with a reason written for the model. */
     public record Verdict(boolean allowed, String reason) {
         static Verdict allow() {
@@ -46,13 +62,27 @@ public class ReadOnlySqlGuard {
         }
     }
 
+    public ReadOnlySqlGuard(@Value("${gateway.databricks.sql.parser-threads:4}") int parserThreads) {
+        AtomicInteger count = new AtomicInteger();
+        this.parsers = Executors.newFixedThreadPool(Math.max(1, parserThreads), task -> {
+            Thread thread = new Thread(task, "sql-parser-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        parsers.shutdownNow();
+    }
+
     public Verdict check(String sql) {
         if (sql == null || sql.isBlank()) {
             return Verdict.refuse("The statement is empty.");
         }
         Statements statements;
         try {
-            statements = CCJSqlParserUtil.parseStatements(sql, parser -> parser.withTimeOut(2000));
+            statements = CCJSqlParserUtil.parseStatements(sql, parsers, parser -> parser.withTimeOut(PARSE_TIMEOUT_MS));
         } catch (JSQLParserException | RuntimeException e) {
             return Verdict.refuse("The statement could not be parsed as a read-only query, so it is refused "
                     + "(read-only mode fails closed). Use plain SELECT, SHOW, DESCRIBE or EXPLAIN.");

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The read-only guard against a hostile corpus: what passes must be a single query, everything else fails closed. */
 class ReadOnlySqlGuardTest {
 
-    private final ReadOnlySqlGuard guard = new ReadOnlySqlGuard();
+    private final ReadOnlySqlGuard guard = new ReadOnlySqlGuard(2);
 
     static Stream<String> allowed() {
         return Stream.of(
