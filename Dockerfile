@@ -1,8 +1,13 @@
 # Gateway image for docker-compose.yml. Build the jar first: mvn -DskipTests package
-FROM eclipse-temurin:17-jre
+# The image holds the production artifact (bin/dist): the jar extracted into a plain class path and a JDK 25 AOT
+# cache made by a training run at build time, in /app where it runs (the cache is only valid for that JVM and path).
+FROM eclipse-temurin:25-jdk
+WORKDIR /build
+COPY target/databricks-mcp-gateway-*.jar target/
+# the routes are files operators may mount and edit; the launcher runs from /app, so it reads /app/routes
+COPY routes routes
+COPY bin bin
+RUN bin/dist /app && rm -rf /build
 WORKDIR /app
-COPY target/databricks-mcp-gateway-*.jar /app/gateway.jar
-# the routes are files operators may mount and edit; the jar's defaults read them from ./routes
-COPY routes /app/routes
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/gateway.jar"]
+ENTRYPOINT ["/app/run"]
