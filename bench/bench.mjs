@@ -17,7 +17,7 @@ const env = process.env;
 const knobs = {
   connections: Number(env.BENCH_CONNECTIONS ?? 64),        // concurrent keep-alive connections of the load runs
   seconds: Number(env.BENCH_SECONDS ?? 10),                // length of each measured load run
-  warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 5),    // an unmeasured run before each measured one (JIT)
+  warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 10),   // an unmeasured run before each measured one (JIT on 2 cores)
   sequentialCalls: Number(env.BENCH_SEQUENTIAL_CALLS ?? 2000), // calls per sequential latency series
   startups: Number(env.BENCH_STARTUPS ?? 3),               // java -jar starts measured per artifact (median shown)
   basePort: Number(env.BENCH_BASE_PORT ?? 18480),          // ports basePort..basePort+9 on 127.0.0.1
