@@ -12,6 +12,12 @@ public final class JsonRpcErrors {
     public static final int TRANSPORT_ERROR = -32000;
     /** MCP 2025-06-18 / 2025-11-25: resource not found. */
     public static final int RESOURCE_NOT_FOUND = -32002;
+    /** MCP 2026-07-28: a header (MCP-Protocol-Version, Mcp-Method, Mcp-Name) does not say what the body says. */
+    public static final int HEADER_MISMATCH = -32020;
+    /** MCP 2026-07-28: the request needs a client capability the client did not declare in its _meta. */
+    public static final int MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
+    /** MCP 2026-07-28: a protocol version the server does not speak; data carries supported and requested. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     private JsonRpcErrors() {
     }

@@ -9,18 +9,21 @@ import dev.lakehouse.gateway.content.ContentCatalog;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** initialize, ping, logging/setLevel and notifications/initialized: the session-level methods. */
+/** initialize, ping, logging/setLevel and notifications/initialized: the session-level methods; server/discover. */
 @Component("mcpLifecycle")
 public class LifecycleHandlers {
 
     private final SessionRegistry sessions;
     private final McpProperties properties;
     private final ContentCatalog content;
+    private final RevisionRules revisionRules;
 
-    public LifecycleHandlers(SessionRegistry sessions, McpProperties properties, ContentCatalog content) {
+    public LifecycleHandlers(SessionRegistry sessions, McpProperties properties, ContentCatalog content,
+            RevisionRules revisionRules) {
         this.sessions = sessions;
         this.properties = properties;
         this.content = content;
+        this.revisionRules = revisionRules;
     }
 
     public Map<String, Object> initialize(Exchange exchange) {
@@ -65,6 +68,11 @@ public class LifecycleHandlers {
             capabilities.put("prompts", Map.of("listChanged", false));
         }
         return capabilities;
+    }
+
+    /** server/discover (2026-07-28): what initialize told a session client, for any request of any replica. */
+    public Map<String, Object> discover(Exchange exchange) {
+        return revisionRules.discover(capabilities());
     }
 
     public Map<String, Object> ping() {

@@ -24,5 +24,6 @@ public record McpProperties(
         int toolsPageSize,
         String serverName,
         String serverVersion,
-        String instructions) {
+        String instructions,
+        Duration listCacheTtl) {
 }

@@ -35,7 +35,7 @@ public class McpReplies {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         McpReply reply;
         if (caught instanceof McpTransportException e) {
-            reply = new McpReply(e.httpStatus(), "application/json", jsonRpc.error(null, e.code(), e.getMessage(), e.data()),
+            reply = new McpReply(e.httpStatus(), "application/json", jsonRpc.error(e.id(), e.code(), e.getMessage(), e.data()),
                     null, e.headers());
         } else if (caught instanceof JsonRpcException e) {
             reply = McpReply.json(200, jsonRpc.error(null, e.code(), e.getMessage(), e.data()));

@@ -30,7 +30,8 @@ public class GatewayInfoTool {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("server", properties.serverName());
         info.put("version", properties.serverVersion());
-        info.put("protocolVersion", call.session() == null ? null : call.session().protocolVersion());
+        info.put("protocolVersion", call.session() != null ? call.session().protocolVersion()
+                : exchange.getVariable(dev.lakehouse.gateway.mcp.RevisionRules.VARIABLE, String.class));
         info.put("tenant", exchange.getVariable("tenant", String.class));
         // names only: hosts and credentials of a tenant's connections are not for agents
         info.put("workspaces", connections.names(exchange.getVariable("tenant", String.class)));

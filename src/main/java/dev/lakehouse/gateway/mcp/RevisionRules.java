@@ -1,0 +1,209 @@
+package dev.lakehouse.gateway.mcp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * The rules of MCP 2026-07-28, the stateless revision, beside the session revisions on the same endpoint. A request
+ * speaks 2026-07-28 when its MCP-Protocol-Version header says so, or when it comes without a session and its
+ * {@code _meta} names a revision that is not a session revision. Such a request carries its protocol version and
+ * client capabilities in {@code params._meta}, has no session, and gets every error with its own id and the HTTP
+ * status the revision prescribes. The steps here are named in the routes: classify, checkRequest, decorateResult,
+ * onError, refuseSessionEndpoint.
+ */
+@Component("mcpRevision")
+public class RevisionRules {
+
+    /** Exchange variable: {@link #STATELESS} for a 2026-07-28 request, absent for the session revisions. */
+    public static final String VARIABLE = "mcpRevision";
+    /** Exchange variable: the client capabilities a 2026-07-28 request declared in its _meta. */
+    public static final String CLIENT_CAPABILITIES = "mcpClientCapabilities";
+    public static final String STATELESS = ProtocolVersions.STATELESS;
+    static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
+    static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+    /** Methods of the session revisions that 2026-07-28 removed: answered like unknown methods. */
+    static final Set<String> REMOVED_METHODS = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
+            "resources/unsubscribe");
+    /** List methods whose results carry the revision's caching hints (ttlMs, cacheScope). */
+    static final Set<String> LIST_METHODS = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list");
+    /** Methods whose Mcp-Name header mirrors a field of the params. */
+    static final Map<String, String> NAMED_BY = Map.of("tools/call", "name", "prompts/get", "name",
+            "resources/read", "uri");
+
+    private final McpProperties properties;
+    private final JsonRpc jsonRpc;
+
+    public RevisionRules(McpProperties properties, JsonRpc jsonRpc) {
+        this.properties = properties;
+        this.jsonRpc = jsonRpc;
+    }
+
+    public static boolean isStateless(Exchange exchange) {
+        return STATELESS.equals(exchange.getVariable(VARIABLE, String.class));
+    }
+
+    /** After the message is read: which revision it speaks (sets {@link #VARIABLE} for 2026-07-28). */
+    public void classify(Exchange exchange) {
+        IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
+        String header = trimmed(exchange.getIn().getHeader("MCP-Protocol-Version", String.class));
+        String session = exchange.getIn().getHeader("Mcp-Session-Id", String.class);
+        JsonNode metaVersion = meta(message).get(META_PROTOCOL_VERSION);
+        boolean statelessByMeta = session == null && metaVersion != null
+                && !(metaVersion.isTextual() && ProtocolVersions.isSupported(metaVersion.asText()))
+                && !"initialize".equals(message.method());
+        if (STATELESS.equals(header) || statelessByMeta) {
+            exchange.setVariable(VARIABLE, STATELESS);
+        }
+    }
+
+    /**
+     * A 2026-07-28 message: no session, no answers to server requests, its _meta complete and equal to its headers,
+     * a version we speak, and no method the revision removed. Each refusal carries the request's id.
+     */
+    public void checkRequest(Exchange exchange) {
+        IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
+        JsonNode id = message.id();
+        if (message.kind() == IncomingMessage.Kind.RESPONSE) {
+            throw refuse(400, id, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: in 2026-07-28 the server sends no "
+                    + "requests, so there is nothing to answer", null);
+        }
+        if (exchange.getIn().getHeader("Mcp-Session-Id") != null) {
+            throw refuse(400, id, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: 2026-07-28 has no sessions; send "
+                    + "the request without Mcp-Session-Id (or initialize a session with MCP-Protocol-Version 2025-11-25)",
+                    null);
+        }
+        if (message.kind() == IncomingMessage.Kind.NOTIFICATION) {
+            return;
+        }
+        JsonNode meta = message.params() == null ? null : message.params().get("_meta");
+        if (meta == null || !meta.isObject()) {
+            throw refuse(400, id, JsonRpcErrors.INVALID_PARAMS, "Invalid params: params._meta (object) is required in "
+                    + "2026-07-28, with " + META_PROTOCOL_VERSION + " and " + META_CLIENT_CAPABILITIES, null);
+        }
+        JsonNode version = meta.get(META_PROTOCOL_VERSION);
+        if (version == null || !version.isTextual() || version.asText().isBlank()) {
+            throw refuse(400, id, JsonRpcErrors.INVALID_PARAMS, "Invalid params: params._meta[\"" + META_PROTOCOL_VERSION
+                    + "\"] (string) is required", null);
+        }
+        JsonNode capabilities = meta.get(META_CLIENT_CAPABILITIES);
+        if (capabilities == null || !capabilities.isObject()) {
+            throw refuse(400, id, JsonRpcErrors.INVALID_PARAMS, "Invalid params: params._meta[\""
+                    + META_CLIENT_CAPABILITIES + "\"] (object) is required", null);
+        }
+        String header = trimmed(exchange.getIn().getHeader("MCP-Protocol-Version", String.class));
+        if (!version.asText().equals(header)) {
+            throw refuse(400, id, JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: MCP-Protocol-Version "
+                    + (header == null ? "is missing" : "'" + header + "'") + " but params._meta names '"
+                    + version.asText() + "'", null);
+        }
+        if (!STATELESS.equals(version.asText())) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("supported", ProtocolVersions.ALL);
+            data.put("requested", version.asText());
+            throw refuse(400, id, JsonRpcErrors.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version '"
+                    + version.asText() + "'; supported: " + String.join(", ", ProtocolVersions.ALL), data);
+        }
+        checkMirroredHeaders(exchange, message);
+        if (REMOVED_METHODS.contains(message.method())) {
+            throw refuse(404, id, JsonRpcErrors.METHOD_NOT_FOUND, "Method not found: " + message.method()
+                    + " is not part of 2026-07-28", null);
+        }
+        exchange.setVariable(CLIENT_CAPABILITIES, capabilities);
+    }
+
+    /** Mcp-Method and Mcp-Name mirror the body so intermediaries can route; when present they must say the same. */
+    private void checkMirroredHeaders(Exchange exchange, IncomingMessage message) {
+        String method = trimmed(exchange.getIn().getHeader("Mcp-Method", String.class));
+        if (method != null && !method.equals(message.method())) {
+            throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Method '" + method
+                    + "' but the body's method is '" + message.method() + "'", null);
+        }
+        String name = trimmed(exchange.getIn().getHeader("Mcp-Name", String.class));
+        String field = NAMED_BY.get(message.method());
+        if (name != null && field != null) {
+            JsonNode named = message.params() == null ? null : message.params().get(field);
+            if (named == null || !named.isTextual() || !name.equals(named.asText())) {
+                throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Name '" + name
+                        + "' but params." + field + " is " + (named == null ? "missing" : named.toString()), null);
+            }
+        }
+    }
+
+    /**
+     * Last step before a 2026-07-28 result is written: every result says it is complete and who answers; list
+     * results say how long they may be cached and by whom (a tenant's tools are its own: private).
+     */
+    public ObjectNode decorateResult(Exchange exchange) {
+        String method = exchange.getVariable("mcpMethod", String.class);
+        Object body = exchange.getMessage().getBody();
+        ObjectNode result = body == null ? jsonRpc.mapper().createObjectNode()
+                : body instanceof ObjectNode node ? node : jsonRpc.mapper().valueToTree(body);
+        if (!result.has("resultType")) {
+            result.put("resultType", "complete");
+        }
+        if (LIST_METHODS.contains(method) || "server/discover".equals(method)) {
+            result.put("ttlMs", properties.listCacheTtl().toMillis());
+            result.put("cacheScope", "server/discover".equals(method) ? "public" : "private");
+        }
+        ObjectNode meta = result.has("_meta") && result.get("_meta").isObject() ? (ObjectNode) result.get("_meta")
+                : result.putObject("_meta");
+        meta.set(META_SERVER_INFO, jsonRpc.mapper().valueToTree(serverInfo()));
+        return result;
+    }
+
+    /** Error step of the dispatch: 2026-07-28 answers an unknown method with HTTP 404 (and -32601 in the body). */
+    public void onError(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        if (isStateless(exchange) && caught instanceof MethodNotFoundException && call != null) {
+            call.replyStatus(404);
+        }
+    }
+
+    /** GET and DELETE belong to sessions: 2026-07-28 has neither a GET stream nor sessions to end. */
+    public void refuseSessionEndpoint(Exchange exchange) {
+        String header = trimmed(exchange.getIn().getHeader("MCP-Protocol-Version", String.class));
+        if (STATELESS.equals(header)) {
+            throw new McpTransportException(405, JsonRpcErrors.INVALID_REQUEST, "Method Not Allowed: 2026-07-28 has "
+                    + "no GET stream and no sessions; send requests with POST", null, Map.of("Allow", "POST"));
+        }
+    }
+
+    /** server/discover: the versions we speak and what we offer, without a session. */
+    public Map<String, Object> discover(Map<String, Object> capabilities) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("supportedVersions", ProtocolVersions.ALL);
+        result.put("capabilities", capabilities);
+        if (properties.instructions() != null && !properties.instructions().isBlank()) {
+            result.put("instructions", properties.instructions());
+        }
+        return result;
+    }
+
+    Map<String, Object> serverInfo() {
+        return Map.of("name", properties.serverName(), "title", "Databricks MCP Gateway", "version",
+                properties.serverVersion());
+    }
+
+    private static JsonNode meta(IncomingMessage message) {
+        JsonNode meta = message.params() == null ? null : message.params().get("_meta");
+        return meta != null && meta.isObject() ? meta : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static McpTransportException refuse(int status, JsonNode id, int code, String message, Object data) {
+        return new McpTransportException(status, code, message, data, Map.of(), id);
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

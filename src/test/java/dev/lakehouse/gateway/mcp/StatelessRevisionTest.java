@@ -1,0 +1,229 @@
+package dev.lakehouse.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.lakehouse.gateway.support.GatewayTestBase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MCP 2026-07-28 (stateless) beside 2025-11-25 on /mcp, over raw HTTP: server/discover, tools/list and tools/call
+ * without initialize or session, each result marked complete with serverInfo and lists with caching hints; every
+ * refusal the revision prescribes (incomplete _meta, header mismatches, unsupported version, removed and unknown
+ * methods, a session header) with its HTTP status, its code and the request's id; and a session client at the same
+ * time, unaffected.
+ */
+class StatelessRevisionTest extends GatewayTestBase {
+
+    static final String V = "2026-07-28";
+
+    private static Map<String, Object> meta(String version) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("io.modelcontextprotocol/protocolVersion", version);
+        meta.put("io.modelcontextprotocol/clientCapabilities", Map.of());
+        meta.put("io.modelcontextprotocol/clientInfo", Map.of("name", "stateless-test", "version", "1"));
+        return meta;
+    }
+
+    private static String call(Object id, String method, Map<String, Object> params) throws Exception {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("jsonrpc", "2.0");
+        message.put("id", id);
+        message.put("method", method);
+        message.put("params", params);
+        return JSON.writeValueAsString(message);
+    }
+
+    private static Map<String, Object> params(Object... pairs) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            params.put((String) pairs[i], pairs[i + 1]);
+        }
+        params.put("_meta", meta(V));
+        return params;
+    }
+
+    private HttpResponse<String> stateless(String body, String... headers) throws Exception {
+        HttpRequest.Builder request = post(body).header("MCP-Protocol-Version", V);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    /** The JSON-RPC message of an answer, JSON or the last data line of an SSE stream. */
+    private static JsonNode answer(HttpResponse<String> response) throws Exception {
+        String body = response.body().trim();
+        if (body.startsWith("{")) {
+            return json(body);
+        }
+        String last = null;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data:") && line.length() > 5 && line.substring(5).trim().startsWith("{")) {
+                last = line.substring(5).trim();
+            }
+        }
+        return json(last);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, int code, Object id) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = json(response.body());
+        assertThat(error.path("error").path("code").asInt()).as(response.body()).isEqualTo(code);
+        assertThat(error.path("id").asText()).as("the request's id").isEqualTo(String.valueOf(id));
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void discoverAnswersWithoutASession() throws Exception {
+        HttpResponse<String> response = stateless(call(1, "server/discover", params()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Mcp-Session-Id")).isEmpty();
+        JsonNode result = answer(response).path("result");
+        assertThat(result.path("supportedVersions")).extracting(JsonNode::asText)
+                .containsExactly(V, "2025-11-25", "2025-06-18", "2025-03-26");
+        assertThat(result.path("capabilities").path("tools").isObject()).isTrue();
+        assertThat(result.path("resultType").asText()).isEqualTo("complete");
+        assertThat(result.path("ttlMs").asLong()).isPositive();
+        assertThat(result.path("cacheScope").asText()).isEqualTo("public");
+        assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asText())
+                .isEqualTo("databricks-mcp-gateway");
+    }
+
+    @Test
+    void toolsListAndCallsWorkWithoutInitialize() throws Exception {
+        HttpResponse<String> list = stateless(call(2, "tools/list", params()), "Mcp-Method", "tools/list");
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        JsonNode result = answer(list).path("result");
+        assertThat(result.path("tools").size()).isPositive();
+        assertThat(result.path("resultType").asText()).isEqualTo("complete");
+        assertThat(result.path("cacheScope").asText()).as("a tenant's tools are its own").isEqualTo("private");
+        assertThat(result.path("ttlMs").asLong()).isPositive();
+
+        HttpResponse<String> info = stateless(call("info-1", "tools/call", params("name", "gateway_info", "arguments", Map.of())),
+                "Mcp-Method", "tools/call", "Mcp-Name", "gateway_info");
+        JsonNode infoResult = answer(info).path("result");
+        assertThat(infoResult.path("isError").asBoolean()).as(info.body()).isFalse();
+        assertThat(infoResult.path("structuredContent").path("protocolVersion").asText()).isEqualTo(V);
+        assertThat(infoResult.path("resultType").asText()).isEqualTo("complete");
+
+        // an upstream tool: the Databricks call works the same without a session
+        HttpResponse<String> catalogs = stateless(call(3, "tools/call", params("name", "list_catalogs", "arguments", Map.of())));
+        JsonNode catalogsResult = answer(catalogs).path("result");
+        assertThat(catalogsResult.path("isError").asBoolean()).as(catalogs.body()).isFalse();
+        assertThat(catalogsResult.toString()).contains("samples");
+    }
+
+    @Test
+    void incompleteMetaIsInvalidParamsWithStatus400() throws Exception {
+        assertRefused(stateless(call(101, "server/discover", Map.of())), 400, JsonRpcErrors.INVALID_PARAMS, 101);
+        Map<String, Object> noVersion = new LinkedHashMap<>(meta(V));
+        noVersion.remove("io.modelcontextprotocol/protocolVersion");
+        assertRefused(stateless(call(102, "server/discover", Map.of("_meta", noVersion))), 400, JsonRpcErrors.INVALID_PARAMS, 102);
+        Map<String, Object> noCapabilities = new LinkedHashMap<>(meta(V));
+        noCapabilities.remove("io.modelcontextprotocol/clientCapabilities");
+        assertRefused(stateless(call(104, "server/discover", Map.of("_meta", noCapabilities))), 400, JsonRpcErrors.INVALID_PARAMS, 104);
+        // wrong types
+        assertRefused(stateless(call(105, "tools/list", Map.of("_meta", "2026-07-28"))), 400, JsonRpcErrors.INVALID_PARAMS, 105);
+        Map<String, Object> arrayCapabilities = new LinkedHashMap<>(meta(V));
+        arrayCapabilities.put("io.modelcontextprotocol/clientCapabilities", List.of("sampling"));
+        assertRefused(stateless(call(106, "tools/list", Map.of("_meta", arrayCapabilities))), 400, JsonRpcErrors.INVALID_PARAMS, 106);
+        // clientInfo is a SHOULD: its absence is served
+        Map<String, Object> noClientInfo = new LinkedHashMap<>(meta(V));
+        noClientInfo.remove("io.modelcontextprotocol/clientInfo");
+        assertThat(stateless(call(107, "server/discover", Map.of("_meta", noClientInfo))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void headersThatContradictTheBodyAreHeaderMismatch() throws Exception {
+        // _meta names another version than the header
+        assertRefused(stateless(call(302, "server/discover", Map.of("_meta", meta("v999.0.0")))), 400,
+                JsonRpcErrors.HEADER_MISMATCH, 302);
+        // a modern request without the header
+        HttpResponse<String> noHeader = send(post(call(303, "tools/list", params())).build());
+        assertRefused(noHeader, 400, JsonRpcErrors.HEADER_MISMATCH, 303);
+        assertRefused(stateless(call(304, "tools/list", params()), "Mcp-Method", "tools/call"), 400,
+                JsonRpcErrors.HEADER_MISMATCH, 304);
+        assertRefused(stateless(call(305, "tools/call", params("name", "gateway_info", "arguments", Map.of())),
+                "Mcp-Name", "run_job"), 400, JsonRpcErrors.HEADER_MISMATCH, 305);
+    }
+
+    @Test
+    void anUnknownVersionIsUnsupportedProtocolVersionListingOurs() throws Exception {
+        HttpResponse<String> response = send(post(call(301, "server/discover", Map.of("_meta", meta("v999.0.0"))))
+                .header("MCP-Protocol-Version", "v999.0.0").build());
+        assertRefused(response, 400, JsonRpcErrors.UNSUPPORTED_PROTOCOL_VERSION, 301);
+        JsonNode data = json(response.body()).path("error").path("data");
+        assertThat(data.path("supported")).extracting(JsonNode::asText).contains(V, "2025-11-25");
+        assertThat(data.path("requested").asText()).isEqualTo("v999.0.0");
+    }
+
+    @Test
+    void removedAndUnknownMethodsAre404WithMethodNotFound() throws Exception {
+        int id = 500;
+        for (String method : List.of("initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
+                "unknown/method")) {
+            assertRefused(stateless(call(id, method, params())), 404, JsonRpcErrors.METHOD_NOT_FOUND, id);
+            id++;
+        }
+    }
+
+    @Test
+    void sessionsDoNotExistIn20260728() throws Exception {
+        String session = initialize();
+        assertRefused(stateless(call(601, "tools/list", params()), "Mcp-Session-Id", session), 400,
+                JsonRpcErrors.INVALID_REQUEST, 601);
+        // no GET stream and no DELETE: 405 naming POST
+        HttpResponse<String> get = send(HttpRequest.newBuilder(mcpUri()).header("Accept", "text/event-stream")
+                .header("MCP-Protocol-Version", V).GET().build());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        // a client answer to a server request: there are none in 2026-07-28
+        HttpResponse<String> answer = stateless("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}");
+        assertThat(answer.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aSessionClientAndAStatelessClientAtTheSameTime() throws Exception {
+        String session = initialize();
+        HttpResponse<String> legacy = send(inSession(session, request(1, "tools/call",
+                Map.of("name", "gateway_info", "arguments", Map.of()))).build());
+        HttpResponse<String> modern = stateless(call(2, "tools/call", params("name", "gateway_info", "arguments", Map.of())));
+        JsonNode legacyResult = answer(legacy).path("result");
+        JsonNode modernResult = answer(modern).path("result");
+        assertThat(legacyResult.path("structuredContent").path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(legacyResult.has("resultType")).as("2025-11-25 results stay as they were").isFalse();
+        assertThat(modernResult.path("structuredContent").path("protocolVersion").asText()).isEqualTo(V);
+        // the session revision still refuses server/discover, which it does not have
+        JsonNode discover = answer(send(inSession(session, request(3, "server/discover", Map.of())).build()));
+        assertThat(discover.path("error").path("code").asInt()).isEqualTo(JsonRpcErrors.METHOD_NOT_FOUND);
+        // and a request without session and without _meta is still a missing session
+        assertThat(send(post(request(4, "tools/list", Map.of())).header("MCP-Protocol-Version", "2025-11-25").build())
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void hostileStatelessBodiesNeverGetA5xx() throws Exception {
+        List<String> bodies = List.of(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":null}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":[1,2]}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":7}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}},\"name\":{\"x\":1}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}},\"name\":\"list_catalogs\",\"arguments\":\"x\"}}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":{}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\"}",
+                "[]");
+        for (String body : bodies) {
+            HttpResponse<String> response = stateless(body);
+            assertThat(response.statusCode()).as(body + " -> " + response.body()).isLessThan(500);
+            assertThat(response.body()).as(body).doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+}
