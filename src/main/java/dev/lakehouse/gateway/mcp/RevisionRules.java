@@ -32,9 +32,9 @@ public class RevisionRules {
     /** Methods of the session revisions that 2026-07-28 removed: answered like unknown methods. */
     static final Set<String> REMOVED_METHODS = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
             "resources/unsubscribe");
-    /** List methods whose results carry the revision's caching hints (ttlMs, cacheScope). */
-    static final Set<String> LIST_METHODS = Set.of("tools/list", "prompts/list", "resources/list",
-            "resources/templates/list");
+    /** Methods whose results are cacheable in 2026-07-28 and so carry ttlMs and cacheScope (the lists, a read). */
+    static final Set<String> CACHEABLE_METHODS = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read");
     /** Methods whose Mcp-Name header mirrors a field of the params. */
     static final Map<String, String> NAMED_BY = Map.of("tools/call", "name", "prompts/get", "name",
             "resources/read", "uri");
@@ -139,8 +139,9 @@ public class RevisionRules {
     }
 
     /**
-     * Last step before a 2026-07-28 result is written: every result says it is complete and who answers; list
-     * results say how long they may be cached and by whom (a tenant's tools are its own: private).
+     * Last step before a 2026-07-28 result is written: every result says it is complete and who answers; cacheable
+     * results (lists, resources/read, discover) say how long they may be cached and by whom (a tenant's tools and
+     * resources are its own: private).
      */
     public ObjectNode decorateResult(Exchange exchange) {
         String method = exchange.getVariable("mcpMethod", String.class);
@@ -150,7 +151,7 @@ public class RevisionRules {
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }
-        if (LIST_METHODS.contains(method) || "server/discover".equals(method)) {
+        if (CACHEABLE_METHODS.contains(method) || "server/discover".equals(method)) {
             result.put("ttlMs", properties.listCacheTtl().toMillis());
             result.put("cacheScope", "server/discover".equals(method) ? "public" : "private");
         }
@@ -178,11 +179,21 @@ public class RevisionRules {
         }
     }
 
-    /** server/discover: the versions we speak and what we offer, without a session. */
+    /**
+     * server/discover: the versions we speak and what we offer, without a session. resources/subscribe does not exist
+     * in 2026-07-28 (its successor, subscriptions/listen, is not offered yet), so no subscribe capability is declared.
+     */
     public Map<String, Object> discover(Map<String, Object> capabilities) {
+        Map<String, Object> offered = new LinkedHashMap<>(capabilities);
+        if (offered.get("resources") instanceof Map<?, ?> resources) {
+            Map<String, Object> withoutSubscribe = new LinkedHashMap<>();
+            resources.forEach((k, v) -> withoutSubscribe.put(String.valueOf(k), v));
+            withoutSubscribe.remove("subscribe");
+            offered.put("resources", withoutSubscribe);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("supportedVersions", ProtocolVersions.ALL);
-        result.put("capabilities", capabilities);
+        result.put("capabilities", offered);
         if (properties.instructions() != null && !properties.instructions().isBlank()) {
             result.put("instructions", properties.instructions());
         }

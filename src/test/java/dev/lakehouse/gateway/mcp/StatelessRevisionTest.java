@@ -95,6 +95,20 @@ class StatelessRevisionTest extends GatewayTestBase {
         assertThat(result.path("cacheScope").asText()).isEqualTo("public");
         assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asText())
                 .isEqualTo("databricks-mcp-gateway");
+        // resources/subscribe is not part of 2026-07-28: no subscribe capability is declared there
+        assertThat(result.path("capabilities").path("resources").isObject()).isTrue();
+        assertThat(result.path("capabilities").path("resources").has("subscribe")).isFalse();
+    }
+
+    @Test
+    void aResourceReadIsCacheableAndPrivate() throws Exception {
+        HttpResponse<String> read = stateless(call(8, "resources/read", params("uri", "test://static-text")),
+                "Mcp-Name", "test://static-text");
+        JsonNode result = answer(read).path("result");
+        assertThat(result.path("contents").size()).as(read.body()).isPositive();
+        assertThat(result.path("ttlMs").asLong()).isPositive();
+        assertThat(result.path("cacheScope").asText()).isEqualTo("private");
+        assertThat(result.path("resultType").asText()).isEqualTo("complete");
     }
 
     @Test
