@@ -161,12 +161,21 @@ public class RevisionRules {
         return result;
     }
 
-    /** Error step of the dispatch: 2026-07-28 answers an unknown method with HTTP 404 (and -32601 in the body). */
+    /**
+     * Error step of the dispatch, in 2026-07-28's terms: an unknown method is HTTP 404 (-32601 in the body), and a
+     * resource that does not exist is -32602 (SEP-2164; the session revisions keep -32002).
+     */
     public void onError(Exchange exchange) {
+        if (!isStateless(exchange)) {
+            return;
+        }
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
-        if (isStateless(exchange) && caught instanceof MethodNotFoundException && call != null) {
+        if (caught instanceof MethodNotFoundException && call != null) {
             call.replyStatus(404);
+        } else if (caught instanceof JsonRpcException e && e.code() == JsonRpcErrors.RESOURCE_NOT_FOUND) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                    new JsonRpcException(JsonRpcErrors.INVALID_PARAMS, e.getMessage(), e.data()));
         }
     }
 

