@@ -52,6 +52,9 @@ public class CallRunner implements DisposableBean {
         EventStream stream = sessions.newStream(session);
         ResponseChannel channel = new ResponseChannel(stream);
         McpCall call = new McpCall(session, message, channel, jsonRpc);
+        if (RevisionRules.isStateless(exchange)) {
+            call.stateless(exchange.getVariable(RevisionRules.CLIENT_CAPABILITIES, JsonNode.class));
+        }
         if (session != null && !session.register(call)) {
             session.removeStream(stream);
             exchange.setVariable("mcpReply", McpReply.json(200, jsonRpc.error(message.id(), JsonRpcErrors.INVALID_REQUEST,

@@ -29,6 +29,12 @@ public final class McpCall {
     private final java.util.List<Runnable> cancelHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> replyHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int replyStatus;
+    /** 2026-07-28: the capabilities the request declared in its _meta (null for a session request). */
+    private volatile JsonNode statelessCapabilities;
+    /** 2026-07-28: the client's answers so far (earlier rounds via requestState, and this request's). */
+    private volatile com.fasterxml.jackson.databind.node.ObjectNode inputAnswers;
+    private volatile int inputRound = 1;
+    private final java.util.concurrent.atomic.AtomicInteger inputsAsked = new java.util.concurrent.atomic.AtomicInteger();
 
     McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
         this.session = session;
@@ -51,6 +57,33 @@ public final class McpCall {
 
     public McpSession session() {
         return session;
+    }
+
+    /** 2026-07-28: this call has no session; it declared these client capabilities in its _meta. */
+    void stateless(JsonNode clientCapabilities) {
+        this.statelessCapabilities = clientCapabilities;
+    }
+
+    public boolean isStateless() {
+        return statelessCapabilities != null;
+    }
+
+    /** 2026-07-28: the answers this round brings (opened from requestState and inputResponses), and its number. */
+    public void inputAnswers(com.fasterxml.jackson.databind.node.ObjectNode answers, int round) {
+        this.inputAnswers = answers;
+        this.inputRound = round;
+    }
+
+    /** Whether the client declared this elicitation mode, in its session or (2026-07-28) in this request's _meta. */
+    public boolean clientSupportsElicitation(String mode) {
+        if (session != null) {
+            return session.clientSupportsElicitation(mode);
+        }
+        JsonNode elicitation = statelessCapabilities == null ? null : statelessCapabilities.get("elicitation");
+        if (elicitation == null || !elicitation.isObject()) {
+            return false;
+        }
+        return elicitation.has(mode) || "form".equals(mode) && elicitation.isEmpty();
     }
 
     ResponseChannel channel() {
@@ -173,6 +206,9 @@ public final class McpCall {
      * @throws ClientRequestException when the client lacks the capability, answers with an error, or times out
      */
     public JsonNode askClient(String method, String requiredCapability, Object params, Duration timeout) {
+        if (statelessCapabilities != null) {
+            return askInRounds(method, requiredCapability, params);
+        }
         if (session == null || !session.clientSupports(requiredCapability)) {
             throw new ClientRequestException("the client did not declare the '" + requiredCapability + "' capability");
         }
@@ -199,6 +235,25 @@ public final class McpCall {
         } finally {
             session.takeClientResponse(id);
         }
+    }
+
+    /**
+     * 2026-07-28 has no server-to-client requests: the call runs again from the start with the client's answers, so
+     * the n-th question of a run is input {@code input-n}. Answered already: the answer. Not yet: this round ends
+     * with an InputRequiredResult asking for it.
+     */
+    private JsonNode askInRounds(String method, String requiredCapability, Object params) {
+        if (!statelessCapabilities.has(requiredCapability)) {
+            throw new ClientRequestException("the client did not declare the '" + requiredCapability + "' capability");
+        }
+        String key = "input-" + inputsAsked.incrementAndGet();
+        com.fasterxml.jackson.databind.node.ObjectNode answers = inputAnswers == null
+                ? jsonRpc.mapper().createObjectNode() : inputAnswers;
+        JsonNode answer = answers.get(key);
+        if (answer != null && answer.isObject()) {
+            return answer;
+        }
+        throw new InputRequiredException(key, method, params, answers, inputRound);
     }
 
     /** Closes this request's POST connection mid-call; the client resumes with GET + Last-Event-ID (SEP-1699). */

@@ -41,10 +41,12 @@ public class RevisionRules {
 
     private final McpProperties properties;
     private final JsonRpc jsonRpc;
+    private final RequestStates requestStates;
 
-    public RevisionRules(McpProperties properties, JsonRpc jsonRpc) {
+    public RevisionRules(McpProperties properties, JsonRpc jsonRpc, RequestStates requestStates) {
         this.properties = properties;
         this.jsonRpc = jsonRpc;
+        this.requestStates = requestStates;
     }
 
     public static boolean isStateless(Exchange exchange) {
@@ -177,6 +179,58 @@ public class RevisionRules {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
                     new JsonRpcException(JsonRpcErrors.INVALID_PARAMS, e.getMessage(), e.data()));
         }
+    }
+
+    /**
+     * A 2026-07-28 tools/call that comes back with answers: its requestState is opened (sealed here, for this caller,
+     * this tool and these arguments, not used before) and the answers of earlier rounds joined with this request's
+     * inputResponses. Answers without a state are not taken: the client answers only what this server asked.
+     */
+    public void openInputs(Exchange exchange) {
+        IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        JsonNode state = message.params() == null ? null : message.params().get("requestState");
+        if (state == null || state.isNull() || call == null) {
+            return;
+        }
+        if (!state.isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: requestState must be the string this server sent");
+        }
+        RequestStates.Opened opened = requestStates.open(state.asText(), exchange.getVariable("caller", String.class),
+                message.method(), message.params().path("name").asText(""), message.params().get("arguments"));
+        ObjectNode answers = opened.answers().deepCopy();
+        JsonNode responses = message.params().get("inputResponses");
+        if (responses != null && responses.isObject()) {
+            responses.fields().forEachRemaining(answer -> answers.set(answer.getKey(), answer.getValue()));
+        }
+        call.inputAnswers(answers, opened.round() + 1);
+    }
+
+    /** In a tool's failure handling: a round that ends for want of input is not a tool failure; it goes on up. */
+    public void passInputRequests(Exchange exchange) throws InputRequiredException {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught instanceof InputRequiredException inputRequired) {
+            throw inputRequired;
+        }
+    }
+
+    /**
+     * The answer to a round that needs input: an InputRequiredResult naming what to ask (as the request the
+     * session revisions would have sent) and a requestState sealing the answers so far for the next round.
+     */
+    public ObjectNode inputRequiredResult(Exchange exchange) {
+        InputRequiredException needed = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InputRequiredException.class);
+        IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
+        ObjectNode result = jsonRpc.mapper().createObjectNode();
+        result.put("resultType", "input_required");
+        ObjectNode request = result.putObject("inputRequests").putObject(needed.key());
+        request.put("method", needed.method());
+        request.set("params", jsonRpc.mapper().valueToTree(needed.params()));
+        result.put("requestState", requestStates.seal(exchange.getVariable("caller", String.class), message.method(),
+                message.params().path("name").asText(""), message.params().get("arguments"), needed.answers(),
+                needed.round()));
+        result.putObject("_meta").set(META_SERVER_INFO, jsonRpc.mapper().valueToTree(serverInfo()));
+        return result;
     }
 
     /** GET and DELETE belong to sessions: 2026-07-28 has neither a GET stream nor sessions to end. */

@@ -121,7 +121,7 @@ public class ToolPolicy {
 
     private void confirm(Exchange exchange, ToolDefinition tool, WorkspaceConnection connection, String what) {
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
-        if (call.session() == null || !call.session().clientSupportsElicitation("form")) {
+        if (!call.clientSupportsElicitation("form")) {
             throw new ToolExecutionException("The tool " + tool.name() + " changes state on workspace '" + connection.name()
                     + "' and needs a human's confirmation, but this MCP client does not support elicitation. "
                     + "Use a client that can ask the user, or ask a tenant admin to set the '" + tool.group()

@@ -230,6 +230,98 @@ class StatelessRevisionTest extends GatewayTestBase {
                 .statusCode()).isEqualTo(400);
     }
 
+    /** acme's compute group is 'confirm' in the test profile: a state change asks the human first. */
+    static final String ACME_ETL = "0101-120000-5dad04ff";
+    static final String ACME_SHARED = "0101-120000-4bee826a";
+
+    private static Map<String, Object> withElicitation(Map<String, Object> params) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) params.get("_meta"));
+        meta.put("io.modelcontextprotocol/clientCapabilities", Map.of("elicitation", Map.of()));
+        Map<String, Object> copy = new LinkedHashMap<>(params);
+        copy.put("_meta", meta);
+        return copy;
+    }
+
+    private static Map<String, Object> answer(String action, boolean confirm) {
+        return action.equals("accept") ? Map.of("action", "accept", "content", Map.of("confirm", confirm)) : Map.of("action", action);
+    }
+
+    @Test
+    void aConfirmToolAsksTheHumanByInputRequiredResult() throws Exception {
+        Map<String, Object> arguments = Map.of("cluster_id", ACME_ETL);
+        Map<String, Object> round1 = withElicitation(params("name", "start_cluster", "arguments", arguments));
+        JsonNode first = answer(stateless(call(20, "tools/call", round1))).path("result");
+        assertThat(first.path("resultType").asText()).as(first.toString()).isEqualTo("input_required");
+        JsonNode asked = first.path("inputRequests").path("input-1");
+        assertThat(asked.path("method").asText()).isEqualTo("elicitation/create");
+        assertThat(asked.path("params").path("message").asText()).contains("start_cluster").contains(ACME_ETL).contains("'acme'");
+        assertThat(asked.path("params").path("requestedSchema").path("properties").has("confirm")).isTrue();
+        String state = first.path("requestState").asText();
+        assertThat(state).isNotBlank();
+
+        // the human says no: nothing changes, and the state is used up
+        Map<String, Object> declined = new LinkedHashMap<>(round1);
+        declined.put("inputResponses", Map.of("input-1", answer("decline", false)));
+        declined.put("requestState", state);
+        JsonNode second = answer(stateless(call(21, "tools/call", declined))).path("result");
+        assertThat(second.path("resultType").asText()).isEqualTo("complete");
+        assertThat(second.path("isError").asBoolean()).isTrue();
+        assertThat(second.toString()).contains("did not allow start_cluster").contains("Nothing was changed");
+        JsonNode replayed = answer(stateless(call(22, "tools/call", declined)));
+        assertThat(replayed.path("error").path("code").asInt()).isEqualTo(JsonRpcErrors.INVALID_PARAMS);
+        assertThat(replayed.path("error").path("message").asText()).contains("used already");
+
+        // a state for one cluster never confirms another
+        String fresh = answer(stateless(call(23, "tools/call", round1))).path("result").path("requestState").asText();
+        Map<String, Object> otherCluster = withElicitation(params("name", "start_cluster", "arguments",
+                Map.of("cluster_id", ACME_SHARED)));
+        otherCluster.put("inputResponses", Map.of("input-1", answer("accept", true)));
+        otherCluster.put("requestState", fresh);
+        JsonNode refused = answer(stateless(call(24, "tools/call", otherCluster)));
+        assertThat(refused.path("error").path("message").asText()).contains("arguments differ");
+        // a changed state is refused; answers without a state we issued are not taken (the question comes again)
+        Map<String, Object> tampered = new LinkedHashMap<>(round1);
+        tampered.put("inputResponses", Map.of("input-1", answer("accept", true)));
+        tampered.put("requestState", fresh.substring(0, fresh.length() - 2) + (fresh.endsWith("A") ? "BB" : "AA"));
+        assertThat(answer(stateless(call(25, "tools/call", tampered))).path("error").path("message").asText())
+                .contains("signature");
+        Map<String, Object> unasked = new LinkedHashMap<>(round1);
+        unasked.put("inputResponses", Map.of("input-1", answer("accept", true)));
+        assertThat(answer(stateless(call(26, "tools/call", unasked))).path("result").path("resultType").asText())
+                .isEqualTo("input_required");
+
+        // a client that declared no elicitation: the same answer as a session client without it
+        JsonNode noElicitation = answer(stateless(call(27, "tools/call", params("name", "start_cluster", "arguments",
+                arguments)))).path("result");
+        assertThat(noElicitation.path("isError").asBoolean()).isTrue();
+        assertThat(noElicitation.toString()).contains("does not support elicitation");
+    }
+
+    @Test
+    void anAcceptedConfirmationRunsTheToolInTheSecondRound() throws Exception {
+        Map<String, Object> round1 = withElicitation(params("name", "restart_cluster", "arguments",
+                Map.of("cluster_id", ACME_SHARED)));
+        JsonNode first = answer(stateless(call(30, "tools/call", round1))).path("result");
+        assertThat(first.path("resultType").asText()).as(first.toString()).isEqualTo("input_required");
+        Map<String, Object> accepted = new LinkedHashMap<>(round1);
+        accepted.put("inputResponses", Map.of("input-1", answer("accept", true)));
+        accepted.put("requestState", first.path("requestState").asText());
+        JsonNode second = answer(stateless(call(31, "tools/call", accepted))).path("result");
+        assertThat(second.path("resultType").asText()).isEqualTo("complete");
+        assertThat(second.path("isError").asBoolean()).as(second.toString()).isFalse();
+        // leave the cluster as found for the other tests: running again
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        String state = "";
+        while (System.nanoTime() < deadline && !"RUNNING".equals(state)) {
+            Thread.sleep(250);
+            JsonNode cluster = answer(stateless(call(32, "tools/call", params("name", "get_cluster", "arguments",
+                    Map.of("cluster_id", ACME_SHARED))))).path("result");
+            state = json(cluster.path("content").get(0).path("text").asText()).path("state").asText();
+        }
+        assertThat(state).isEqualTo("RUNNING");
+    }
+
     @Test
     void hostileStatelessBodiesNeverGetA5xx() throws Exception {
         List<String> bodies = List.of(
