@@ -1,39 +1,34 @@
 package dev.lakehouse.gateway.mcp;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * MCP 2026-07-28: a call needs an answer from the client (elicitation, sampling, roots) that it does not have yet. It
- * ends this round; the dispatch answers with an InputRequiredResult naming the input request and a sealed
- * requestState holding the answers so far, and the client calls again with the answer.
+ * MCP 2026-07-28: a call needs answers from the client (elicitation, sampling, roots) that it does not have yet. It
+ * ends this round; the dispatch answers with an InputRequiredResult naming the input requests and a sealed
+ * requestState holding the answers so far, and the client calls again with the answers.
  */
 public class InputRequiredException extends RuntimeException {
 
-    private final String key;
-    private final String method;
-    private final transient Object params;
+    /** One question for the client: the request a session client would have been sent. */
+    public record InputRequest(String method, Object params) {
+    }
+
+    private final transient Map<String, InputRequest> requests;
     private final transient ObjectNode answers;
     private final int round;
 
-    public InputRequiredException(String key, String method, Object params, ObjectNode answers, int round) {
-        super("input required: " + method, null, false, false);
-        this.key = key;
-        this.method = method;
-        this.params = params;
+    public InputRequiredException(Map<String, InputRequest> requests, ObjectNode answers, int round) {
+        super("input required: " + requests.keySet(), null, false, false);
+        this.requests = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requests));
         this.answers = answers;
         this.round = round;
     }
 
-    public String key() {
-        return key;
-    }
-
-    public String method() {
-        return method;
-    }
-
-    public Object params() {
-        return params;
+    /** The questions of this round, by the key their answers come back under. */
+    public Map<String, InputRequest> requests() {
+        return requests;
     }
 
     /** Every answer the call has so far (earlier rounds and this one's). */

@@ -247,13 +247,48 @@ public final class McpCall {
             throw new ClientRequestException("the client did not declare the '" + requiredCapability + "' capability");
         }
         String key = "input-" + inputsAsked.incrementAndGet();
+        return requireInputs(Map.of(key, new InputRequiredException.InputRequest(method, params))).get(key);
+    }
+
+    /**
+     * Several questions at once, by key (2026-07-28 asks them in one InputRequiredResult; a session client is asked
+     * one after the other). Returns the answers when every question is answered, else ends the round asking for the
+     * ones still open. Questions the client has no capability for are not asked (and have no answer).
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode requireInputs(Map<String, InputRequiredException.InputRequest> questions) {
         com.fasterxml.jackson.databind.node.ObjectNode answers = inputAnswers == null
                 ? jsonRpc.mapper().createObjectNode() : inputAnswers;
-        JsonNode answer = answers.get(key);
-        if (answer != null && answer.isObject()) {
-            return answer;
+        if (statelessCapabilities == null) {
+            com.fasterxml.jackson.databind.node.ObjectNode asked = jsonRpc.mapper().createObjectNode();
+            questions.forEach((key, question) -> {
+                String capability = capabilityOf(question.method());
+                if (session != null && session.clientSupports(capability)) {
+                    asked.set(key, askClient(question.method(), capability, question.params(), Duration.ofMinutes(5)));
+                }
+            });
+            return asked;
         }
-        throw new InputRequiredException(key, method, params, answers, inputRound);
+        Map<String, InputRequiredException.InputRequest> open = new LinkedHashMap<>();
+        questions.forEach((key, question) -> {
+            JsonNode answer = answers.get(key);
+            if ((answer == null || !answer.isObject()) && statelessCapabilities.has(capabilityOf(question.method()))) {
+                open.put(key, question);
+            }
+        });
+        if (!open.isEmpty()) {
+            throw new InputRequiredException(open, answers, inputRound);
+        }
+        return answers;
+    }
+
+    /** The client capability a server-to-client request needs. */
+    static String capabilityOf(String method) {
+        return switch (method) {
+            case "elicitation/create" -> "elicitation";
+            case "sampling/createMessage" -> "sampling";
+            case "roots/list" -> "roots";
+            default -> method;
+        };
     }
 
     /** Closes this request's POST connection mid-call; the client resumes with GET + Last-Event-ID (SEP-1699). */

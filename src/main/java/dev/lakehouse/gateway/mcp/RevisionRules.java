@@ -223,9 +223,12 @@ public class RevisionRules {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
         ObjectNode result = jsonRpc.mapper().createObjectNode();
         result.put("resultType", "input_required");
-        ObjectNode request = result.putObject("inputRequests").putObject(needed.key());
-        request.put("method", needed.method());
-        request.set("params", jsonRpc.mapper().valueToTree(needed.params()));
+        ObjectNode requests = result.putObject("inputRequests");
+        needed.requests().forEach((key, question) -> {
+            ObjectNode request = requests.putObject(key);
+            request.put("method", question.method());
+            request.set("params", jsonRpc.mapper().valueToTree(question.params() == null ? Map.of() : question.params()));
+        });
         result.put("requestState", requestStates.seal(exchange.getVariable("caller", String.class), message.method(),
                 message.params().path("name").asText(""), message.params().get("arguments"), needed.answers(),
                 needed.round()));
