@@ -96,6 +96,19 @@ public class InputRequiredFixtures {
         return "accepted " + answers.path("confirm").path("action").asText("");
     }
 
+    /** server-stateless's probe of the response stream: a question asked on 2026-07-28 is an InputRequiredResult. */
+    public String streamingElicitation(Exchange exchange) {
+        return elicitation(exchange);
+    }
+
+    /** server-stateless's probe of -32021: needs sampling, which the probe does not declare. */
+    public String missingCapability(Exchange exchange) {
+        JsonNode answer = call(exchange).askClient("sampling/createMessage", "sampling",
+                Map.of("messages", List.of(Map.of("role", "user", "content", Map.of("type", "text", "text", "Say hi"))),
+                        "maxTokens", 10), java.time.Duration.ofMinutes(1));
+        return "The model answered: " + answer.path("content").path("text").asText("");
+    }
+
     /** Asks only what the client declared it can answer. */
     public String capabilities(Exchange exchange) {
         Map<String, InputRequest> questions = new LinkedHashMap<>();

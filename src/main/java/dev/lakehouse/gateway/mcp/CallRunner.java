@@ -54,6 +54,7 @@ public class CallRunner implements DisposableBean {
         McpCall call = new McpCall(session, message, channel, jsonRpc);
         if (RevisionRules.isStateless(exchange)) {
             call.stateless(exchange.getVariable(RevisionRules.CLIENT_CAPABILITIES, JsonNode.class));
+            call.requestLogLevel(RevisionRules.logLevel(message));
         }
         if (session != null && !session.register(call)) {
             session.removeStream(stream);

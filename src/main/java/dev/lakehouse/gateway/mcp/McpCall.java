@@ -34,6 +34,8 @@ public final class McpCall {
     /** 2026-07-28: the client's answers so far (earlier rounds via requestState, and this request's). */
     private volatile com.fasterxml.jackson.databind.node.ObjectNode inputAnswers;
     private volatile int inputRound = 1;
+    /** 2026-07-28: the log level this request asked for in its _meta (no log messages without one). */
+    private volatile LogLevel requestLogLevel;
     private final java.util.concurrent.atomic.AtomicInteger inputsAsked = new java.util.concurrent.atomic.AtomicInteger();
 
     McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
@@ -62,6 +64,11 @@ public final class McpCall {
     /** 2026-07-28: this call has no session; it declared these client capabilities in its _meta. */
     void stateless(JsonNode clientCapabilities) {
         this.statelessCapabilities = clientCapabilities;
+    }
+
+    /** 2026-07-28: log messages of this request at this level and above (from its _meta), or none when null. */
+    void requestLogLevel(LogLevel level) {
+        this.requestLogLevel = level;
     }
 
     public boolean isStateless() {
@@ -186,7 +193,7 @@ public final class McpCall {
 
     /** Sends notifications/message if the client asked for this level (logging/setLevel); never log data rows. */
     public boolean log(LogLevel level, String logger, Object data) {
-        LogLevel threshold = session == null ? null : session.logLevel();
+        LogLevel threshold = session != null ? session.logLevel() : requestLogLevel;
         if (threshold == null || level.compareTo(threshold) < 0 || cancelled) {
             return false;
         }
@@ -244,7 +251,8 @@ public final class McpCall {
      */
     private JsonNode askInRounds(String method, String requiredCapability, Object params) {
         if (!statelessCapabilities.has(requiredCapability)) {
-            throw new ClientRequestException("the client did not declare the '" + requiredCapability + "' capability");
+            throw new MissingClientCapabilityException(requiredCapability, "Missing required client capability: this "
+                    + "request needs '" + requiredCapability + "' (" + method + "), which its _meta did not declare");
         }
         String key = "input-" + inputsAsked.incrementAndGet();
         return requireInputs(Map.of(key, new InputRequiredException.InputRequest(method, params))).get(key);

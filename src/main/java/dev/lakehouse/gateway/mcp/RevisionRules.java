@@ -29,6 +29,7 @@ public class RevisionRules {
     static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+    static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     /** Methods of the session revisions that 2026-07-28 removed: answered like unknown methods. */
     static final Set<String> REMOVED_METHODS = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
             "resources/unsubscribe");
@@ -47,6 +48,12 @@ public class RevisionRules {
         this.properties = properties;
         this.jsonRpc = jsonRpc;
         this.requestStates = requestStates;
+    }
+
+    /** The log level a 2026-07-28 request asked for in its _meta; null (no log messages) when absent or unknown. */
+    static LogLevel logLevel(IncomingMessage message) {
+        JsonNode level = meta(message).get(META_LOG_LEVEL);
+        return level != null && level.isTextual() ? LogLevel.fromWire(level.asText()) : null;
     }
 
     public static boolean isStateless(Exchange exchange) {
@@ -164,8 +171,9 @@ public class RevisionRules {
     }
 
     /**
-     * Error step of the dispatch, in 2026-07-28's terms: an unknown method is HTTP 404 (-32601 in the body), and a
-     * resource that does not exist is -32602 (SEP-2164; the session revisions keep -32002).
+     * Error step of the dispatch, in 2026-07-28's terms: an unknown method is HTTP 404 (-32601 in the body), a missing
+     * client capability HTTP 400 (-32021), and a resource that does not exist is -32602 (SEP-2164; the session
+     * revisions keep -32002).
      */
     public void onError(Exchange exchange) {
         if (!isStateless(exchange)) {
@@ -175,6 +183,8 @@ public class RevisionRules {
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
         if (caught instanceof MethodNotFoundException && call != null) {
             call.replyStatus(404);
+        } else if (caught instanceof MissingClientCapabilityException && call != null) {
+            call.replyStatus(400);
         } else if (caught instanceof JsonRpcException e && e.code() == JsonRpcErrors.RESOURCE_NOT_FOUND) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
                     new JsonRpcException(JsonRpcErrors.INVALID_PARAMS, e.getMessage(), e.data()));
@@ -206,11 +216,17 @@ public class RevisionRules {
         call.inputAnswers(answers, opened.round() + 1);
     }
 
-    /** In a tool's failure handling: a round that ends for want of input is not a tool failure; it goes on up. */
-    public void passInputRequests(Exchange exchange) throws InputRequiredException {
+    /**
+     * In a tool's failure handling: a round that ends for want of input, or a request that needs a capability the
+     * client did not declare, is not a tool failure; it goes on up to the dispatch.
+     */
+    public void passInputRequests(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (caught instanceof InputRequiredException inputRequired) {
             throw inputRequired;
+        }
+        if (caught instanceof MissingClientCapabilityException missing) {
+            throw missing;
         }
     }
 

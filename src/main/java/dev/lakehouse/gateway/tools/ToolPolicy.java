@@ -121,6 +121,13 @@ public class ToolPolicy {
 
     private void confirm(Exchange exchange, ToolDefinition tool, WorkspaceConnection connection, String what) {
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        if (call.isStateless() && !call.clientSupportsElicitation("form")) {
+            // 2026-07-28: a request that needs a capability it did not declare is -32021, with the same advice
+            throw new dev.lakehouse.gateway.mcp.MissingClientCapabilityException("elicitation", "The tool " + tool.name()
+                    + " changes state on workspace '" + connection.name() + "' and needs a human's confirmation: call it "
+                    + "with the 'elicitation' client capability, or ask a tenant admin to set the '" + tool.group()
+                    + "' tools to 'on' for this workspace.");
+        }
         if (!call.clientSupportsElicitation("form")) {
             throw new ToolExecutionException("The tool " + tool.name() + " changes state on workspace '" + connection.name()
                     + "' and needs a human's confirmation, but this MCP client does not support elicitation. "

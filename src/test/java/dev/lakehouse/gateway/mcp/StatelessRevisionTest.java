@@ -291,11 +291,13 @@ class StatelessRevisionTest extends GatewayTestBase {
         assertThat(answer(stateless(call(26, "tools/call", unasked))).path("result").path("resultType").asText())
                 .isEqualTo("input_required");
 
-        // a client that declared no elicitation: the same answer as a session client without it
-        JsonNode noElicitation = answer(stateless(call(27, "tools/call", params("name", "start_cluster", "arguments",
-                arguments)))).path("result");
-        assertThat(noElicitation.path("isError").asBoolean()).isTrue();
-        assertThat(noElicitation.toString()).contains("does not support elicitation");
+        // a request that declared no elicitation: -32021 naming it, HTTP 400, with the advice a session client gets
+        HttpResponse<String> noElicitation = stateless(call(27, "tools/call", params("name", "start_cluster", "arguments",
+                arguments)));
+        assertRefused(noElicitation, 400, JsonRpcErrors.MISSING_REQUIRED_CLIENT_CAPABILITY, 27);
+        JsonNode missingCapability = json(noElicitation.body()).path("error");
+        assertThat(missingCapability.path("data").path("requiredCapabilities").path("elicitation").isObject()).isTrue();
+        assertThat(missingCapability.path("message").asText()).contains("needs a human's confirmation");
     }
 
     @Test
@@ -320,6 +322,20 @@ class StatelessRevisionTest extends GatewayTestBase {
             state = json(cluster.path("content").get(0).path("text").asText()).path("state").asText();
         }
         assertThat(state).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void logMessagesOnlyAtTheLevelTheRequestAsksFor() throws Exception {
+        HttpResponse<String> silent = stateless(call(40, "tools/call", params("name", "test_tool_with_logging", "arguments", Map.of())));
+        assertThat(silent.body()).contains("Logging test completed").doesNotContain("notifications/message");
+        Map<String, Object> chatty = params("name", "test_tool_with_logging", "arguments", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) chatty.get("_meta");
+        meta.put("io.modelcontextprotocol/logLevel", "debug");
+        HttpResponse<String> logged = stateless(call(41, "tools/call", chatty));
+        assertThat(logged.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        assertThat(logged.body().split("notifications/message", -1).length - 1).as(logged.body()).isEqualTo(3);
+        assertThat(answer(logged).path("result").path("resultType").asText()).isEqualTo("complete");
     }
 
     @Test
