@@ -83,14 +83,8 @@ public final class McpCall {
 
     /** Whether the client declared this elicitation mode, in its session or (2026-07-28) in this request's _meta. */
     public boolean clientSupportsElicitation(String mode) {
-        if (session != null) {
-            return session.clientSupportsElicitation(mode);
-        }
-        JsonNode elicitation = statelessCapabilities == null ? null : statelessCapabilities.get("elicitation");
-        if (elicitation == null || !elicitation.isObject()) {
-            return false;
-        }
-        return elicitation.has(mode) || "form".equals(mode) && elicitation.isEmpty();
+        return session != null ? session.clientSupportsElicitation(mode)
+                : McpSession.supportsElicitation(statelessCapabilities, mode);
     }
 
     ResponseChannel channel() {

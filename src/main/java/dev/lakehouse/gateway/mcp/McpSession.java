@@ -62,6 +62,11 @@ public final class McpSession {
      * object means form only (2025-06-18 clients and the 2025-11-25 default).
      */
     public boolean clientSupportsElicitation(String mode) {
+        return supportsElicitation(clientCapabilities, mode);
+    }
+
+    /** Whether these client capabilities (a session's, or a 2026-07-28 request's _meta) declare this elicitation mode. */
+    static boolean supportsElicitation(JsonNode clientCapabilities, String mode) {
         JsonNode elicitation = clientCapabilities == null ? null : clientCapabilities.get("elicitation");
         if (elicitation == null || !elicitation.isObject()) {
             return false;
