@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.lakehouse.gateway.mcp.IncomingMessage;
+import dev.lakehouse.gateway.mcp.InputRequiredException;
+import dev.lakehouse.gateway.mcp.McpCall;
 import dev.lakehouse.gateway.mcp.JsonRpcErrors;
 import dev.lakehouse.gateway.mcp.JsonRpcException;
 import dev.lakehouse.gateway.tools.ToolCatalogException;
@@ -204,12 +206,40 @@ public class ContentCatalog {
             }
             arguments.put(argument, value.asText());
         }
+        arguments.putAll(askedAnswers(exchange, prompt));
         ArrayNode messages = prompt.path("messages").deepCopy();
         substituteAll(messages, arguments);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("description", prompt.path("description").asText());
         result.put("messages", messages);
         return result;
+    }
+
+    /**
+     * A prompt that declares {@code asks} (each a key, a message and the answer's field) asks the user before it is
+     * rendered: in a session by elicitation/create, on 2026-07-28 by InputRequiredResult. Each answer fills
+     * {@code {{key}}} in the messages, like an argument.
+     */
+    private static Map<String, String> askedAnswers(Exchange exchange, ObjectNode prompt) {
+        JsonNode asks = prompt.path("asks");
+        Map<String, String> answers = new LinkedHashMap<>();
+        if (!asks.isArray() || asks.isEmpty()) {
+            return answers;
+        }
+        Map<String, InputRequiredException.InputRequest> questions = new LinkedHashMap<>();
+        for (JsonNode ask : asks) {
+            String field = ask.path("field").asText();
+            questions.put(ask.path("key").asText(), new InputRequiredException.InputRequest("elicitation/create",
+                    Map.of("message", ask.path("message").asText(), "requestedSchema", Map.of("type", "object",
+                            "properties", Map.of(field, Map.of("type", "string")), "required", List.of(field)))));
+        }
+        McpCall call = exchange.getVariable("mcpCall", McpCall.class);
+        ObjectNode given = call.requireInputs(questions);
+        for (JsonNode ask : asks) {
+            String key = ask.path("key").asText();
+            answers.put(key, given.path(key).path("content").path(ask.path("field").asText()).asText(""));
+        }
+        return answers;
     }
 
     /** completion/complete: declared candidate values of a prompt argument, filtered by the typed prefix. */

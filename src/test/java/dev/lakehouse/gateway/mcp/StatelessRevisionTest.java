@@ -325,6 +325,20 @@ class StatelessRevisionTest extends GatewayTestBase {
     }
 
     @Test
+    void aPromptThatAsksTheUserAnswersInTwoRounds() throws Exception {
+        Map<String, Object> round1 = withElicitation(params("name", "test_input_required_result_prompt", "arguments", Map.of()));
+        JsonNode first = answer(stateless(call(50, "prompts/get", round1))).path("result");
+        assertThat(first.path("resultType").asText()).as(first.toString()).isEqualTo("input_required");
+        assertThat(first.path("inputRequests").path("user_context").path("method").asText()).isEqualTo("elicitation/create");
+        Map<String, Object> round2 = new LinkedHashMap<>(round1);
+        round2.put("inputResponses", Map.of("user_context", Map.of("action", "accept", "content", Map.of("context", "lakehouse"))));
+        round2.put("requestState", first.path("requestState").asText());
+        JsonNode second = answer(stateless(call(51, "prompts/get", round2))).path("result");
+        assertThat(second.path("resultType").asText()).isEqualTo("complete");
+        assertThat(second.path("messages").get(0).path("content").path("text").asText()).isEqualTo("Use this context: lakehouse");
+    }
+
+    @Test
     void logMessagesOnlyAtTheLevelTheRequestAsksFor() throws Exception {
         HttpResponse<String> silent = stateless(call(40, "tools/call", params("name", "test_tool_with_logging", "arguments", Map.of())));
         assertThat(silent.body()).contains("Logging test completed").doesNotContain("notifications/message");
