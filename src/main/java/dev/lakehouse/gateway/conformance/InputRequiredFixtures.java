@@ -23,6 +23,12 @@ import org.springframework.stereotype.Component;
 @Profile("conformance")
 public class InputRequiredFixtures {
 
+    private final java.time.Duration clientTimeout;
+
+    public InputRequiredFixtures(dev.lakehouse.gateway.mcp.McpProperties properties) {
+        this.clientTimeout = properties.clientRequestTimeout();
+    }
+
     private static McpCall call(Exchange exchange) {
         return exchange.getVariable("mcpCall", McpCall.class);
     }
@@ -105,7 +111,7 @@ public class InputRequiredFixtures {
     public String missingCapability(Exchange exchange) {
         JsonNode answer = call(exchange).askClient("sampling/createMessage", "sampling",
                 Map.of("messages", List.of(Map.of("role", "user", "content", Map.of("type", "text", "text", "Say hi"))),
-                        "maxTokens", 10), java.time.Duration.ofMinutes(1));
+                        "maxTokens", 10), clientTimeout);
         return "The model answered: " + answer.path("content").path("text").asText("");
     }
 

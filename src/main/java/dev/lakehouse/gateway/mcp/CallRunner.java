@@ -36,8 +36,10 @@ public class CallRunner implements DisposableBean {
     private final SessionRegistry sessions;
     private final JsonRpc jsonRpc;
     private final ExecutorService workers;
+    private final java.time.Duration clientRequestTimeout;
 
-    public CallRunner(CamelContext camelContext, SessionRegistry sessions, JsonRpc jsonRpc) {
+    public CallRunner(CamelContext camelContext, SessionRegistry sessions, JsonRpc jsonRpc, McpProperties properties) {
+        this.clientRequestTimeout = properties.clientRequestTimeout();
         this.camelContext = camelContext;
         this.sessions = sessions;
         this.jsonRpc = jsonRpc;
@@ -51,7 +53,7 @@ public class CallRunner implements DisposableBean {
         McpSession session = exchange.getVariable("mcpSession", McpSession.class);
         EventStream stream = sessions.newStream(session);
         ResponseChannel channel = new ResponseChannel(stream);
-        McpCall call = new McpCall(session, message, channel, jsonRpc);
+        McpCall call = new McpCall(session, message, channel, jsonRpc, clientRequestTimeout);
         if (RevisionRules.isStateless(exchange)) {
             call.stateless(exchange.getVariable(RevisionRules.CLIENT_CAPABILITIES, JsonNode.class));
             call.requestLogLevel(RevisionRules.logLevel(message));

@@ -45,8 +45,7 @@ public class LifecycleHandlers {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("protocolVersion", version);
         result.put("capabilities", capabilities());
-        result.put("serverInfo", Map.of("name", properties.serverName(), "title", "Databricks MCP Gateway",
-                "version", properties.serverVersion()));
+        result.put("serverInfo", revisionRules.serverInfo());
         if (properties.instructions() != null && !properties.instructions().isBlank()) {
             result.put("instructions", properties.instructions());
         }

@@ -38,7 +38,12 @@ public final class McpCall {
     private volatile LogLevel requestLogLevel;
     private final java.util.concurrent.atomic.AtomicInteger inputsAsked = new java.util.concurrent.atomic.AtomicInteger();
 
-    McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc) {
+    /** How long a session client may take to answer one of our requests (gateway.mcp.client-request-timeout). */
+    private final Duration clientRequestTimeout;
+
+    McpCall(McpSession session, IncomingMessage message, ResponseChannel channel, JsonRpc jsonRpc,
+            Duration clientRequestTimeout) {
+        this.clientRequestTimeout = clientRequestTimeout;
         this.session = session;
         this.message = message;
         this.channel = channel;
@@ -265,7 +270,7 @@ public final class McpCall {
             questions.forEach((key, question) -> {
                 String capability = capabilityOf(question.method());
                 if (session != null && session.clientSupports(capability)) {
-                    asked.set(key, askClient(question.method(), capability, question.params(), Duration.ofMinutes(5)));
+                    asked.set(key, askClient(question.method(), capability, question.params(), clientRequestTimeout));
                 }
             });
             return asked;

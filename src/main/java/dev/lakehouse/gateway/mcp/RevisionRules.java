@@ -164,9 +164,7 @@ public class RevisionRules {
             result.put("ttlMs", properties.listCacheTtl().toMillis());
             result.put("cacheScope", "server/discover".equals(method) ? "public" : "private");
         }
-        ObjectNode meta = result.has("_meta") && result.get("_meta").isObject() ? (ObjectNode) result.get("_meta")
-                : result.putObject("_meta");
-        meta.set(META_SERVER_INFO, jsonRpc.mapper().valueToTree(serverInfo()));
+        putServerInfo(result);
         return result;
     }
 
@@ -248,7 +246,7 @@ public class RevisionRules {
         result.put("requestState", requestStates.seal(exchange.getVariable("caller", String.class), message.method(),
                 message.params().path("name").asText(""), message.params().get("arguments"), needed.answers(),
                 needed.round()));
-        result.putObject("_meta").set(META_SERVER_INFO, jsonRpc.mapper().valueToTree(serverInfo()));
+        putServerInfo(result);
         return result;
     }
 
@@ -282,6 +280,13 @@ public class RevisionRules {
         return result;
     }
 
+    /** 2026-07-28: who answers, in the result's _meta (kept beside what a method put there). */
+    private void putServerInfo(ObjectNode result) {
+        ObjectNode meta = result.get("_meta") instanceof ObjectNode existing ? existing : result.putObject("_meta");
+        meta.set(META_SERVER_INFO, jsonRpc.mapper().valueToTree(serverInfo()));
+    }
+
+    /** The server's name, title and version: initialize's serverInfo and 2026-07-28's _meta. */
     Map<String, Object> serverInfo() {
         return Map.of("name", properties.serverName(), "title", "Databricks MCP Gateway", "version",
                 properties.serverVersion());
