@@ -71,25 +71,9 @@ class ConformanceSuiteTest extends GatewayTestBase {
 
     @Test
     void everyScenarioOfTheSuitePasses() throws Exception {
-        installIfMissing();
-        Path out = Path.of("target", "conformance");
-        Files.createDirectories(out);
-        File log = out.resolve("suite-output.txt").toFile();
-        Process suite = new ProcessBuilder(node().toString(), suite().toString(), "server",
-                "--url", "http://127.0.0.1:" + port + "/mcp", "--suite", "all",
-                "--expected-failures", "conformance/expected-failures.yml", "-o", out.resolve("results").toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
-        boolean finished = suite.waitFor(6, TimeUnit.MINUTES);
-        if (!finished) {
-            suite.destroyForcibly();
-        }
-        String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-        String summary = output.contains("=== SUMMARY ===") ? output.substring(output.indexOf("=== SUMMARY ===")) : output;
-        System.out.println("MCP conformance suite (" + SUITE + ", --suite all):\n" + summary);
-
-        assertThat(finished).as("suite finished within 6 minutes").isTrue();
-        assertThat(suite.exitValue()).as("suite exit code (0 = no unexpected failure, no stale baseline)\n" + summary)
-                .isZero();
+        Run run = run(suite(), SUITE + ", --suite all", Path.of("target", "conformance"), "conformance/expected-failures.yml",
+                "--suite", "all");
+        String summary = run.summary();
         for (String scenario : ACTIVE_SCENARIOS) {
             assertThat(summary).as("active scenario " + scenario).containsPattern("✓ " + scenario + ": \\d+ passed, 0 failed");
         }
@@ -97,7 +81,7 @@ class ConformanceSuiteTest extends GatewayTestBase {
             assertThat(summary).as("pending scenario " + scenario).containsPattern("✓ " + scenario + ": \\d+ passed, 0 failed");
         }
         assertThat(summary).containsPattern("Total: \\d+ passed, 0 failed");
-        assertThat(output).doesNotContain("WARNING");
+        assertThat(run.output()).doesNotContain("WARNING");
     }
 
     /** 2025-11-25 as the 0.2.0-alpha.12 suite froze it: every required scenario passes, the baseline is empty. */
@@ -125,25 +109,37 @@ class ConformanceSuiteTest extends GatewayTestBase {
 
     /** Runs the alpha suite with one revision's requirement set and baseline; asserts exit 0; returns the summary. */
     private String runRequirements(String revision) throws Exception {
+        return run(nextSuite(), NEXT_SUITE + ", --requirements " + revision, Path.of("target", "conformance", revision),
+                "conformance/expected-failures-" + revision + ".yml", "--requirements", revision).summary();
+    }
+
+    /** What a run printed, and its summary section. */
+    record Run(String output, String summary) {
+    }
+
+    /**
+     * Runs one suite against this gateway with an expected-failures baseline and the given scenario selection; asserts
+     * it finished within 6 minutes with exit code 0 (no unexpected failure, no stale baseline entry).
+     */
+    private Run run(Path suiteScript, String label, Path out, String expectedFailures, String... selection) throws Exception {
         installIfMissing();
-        Path out = Path.of("target", "conformance", revision);
         Files.createDirectories(out);
         File log = out.resolve("suite-output.txt").toFile();
-        Process suite = new ProcessBuilder(node().toString(), nextSuite().toString(), "server",
-                "--url", "http://127.0.0.1:" + port + "/mcp", "--requirements", revision,
-                "--expected-failures", "conformance/expected-failures-" + revision + ".yml",
-                "-o", out.resolve("results").toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
+        List<String> command = new java.util.ArrayList<>(List.of(node().toString(), suiteScript.toString(), "server",
+                "--url", "http://127.0.0.1:" + port + "/mcp"));
+        command.addAll(List.of(selection));
+        command.addAll(List.of("--expected-failures", expectedFailures, "-o", out.resolve("results").toString()));
+        Process suite = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         boolean finished = suite.waitFor(6, TimeUnit.MINUTES);
         if (!finished) {
             suite.destroyForcibly();
         }
         String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
         String summary = output.contains("=== SUMMARY ===") ? output.substring(output.indexOf("=== SUMMARY ===")) : output;
-        System.out.println("MCP conformance suite (" + NEXT_SUITE + ", --requirements " + revision + "):\n" + summary);
+        System.out.println("MCP conformance suite (" + label + "):\n" + summary);
         assertThat(finished).as("suite finished within 6 minutes").isTrue();
         assertThat(suite.exitValue()).as("suite exit code (0 = no unexpected failure, no stale baseline entry)\n" + summary)
                 .isZero();
-        return summary;
+        return new Run(output, summary);
     }
 }
