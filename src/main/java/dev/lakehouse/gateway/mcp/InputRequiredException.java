@@ -11,8 +11,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public class InputRequiredException extends RuntimeException {
 
-    /** One question for the client: the request a session client would have been sent. */
-    public record InputRequest(String method, Object params) {
+    /**
+     * One question for the client: the request a session client would have been sent. A {@code bound} question
+     * (a confirmation that authorizes an action) takes its answer only through the requestState this server sealed
+     * when it asked, so a yes always answers the question asked, for these arguments; an unbound one (a value the
+     * user supplies) also takes an answer the client sends before it was asked.
+     */
+    public record InputRequest(String method, Object params, boolean bound) {
+
+        public InputRequest(String method, Object params) {
+            this(method, params, false);
+        }
     }
 
     private final transient Map<String, InputRequest> requests;

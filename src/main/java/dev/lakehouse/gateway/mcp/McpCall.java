@@ -34,6 +34,8 @@ public final class McpCall {
     /** 2026-07-28: the client's answers so far (earlier rounds via requestState, and this request's). */
     private volatile com.fasterxml.jackson.databind.node.ObjectNode inputAnswers;
     private volatile int inputRound = 1;
+    /** 2026-07-28: whether inputAnswers came with a requestState this server sealed (bound questions need it). */
+    private volatile boolean answersSealed;
     /** 2026-07-28: the log level this request asked for in its _meta (no log messages without one). */
     private volatile LogLevel requestLogLevel;
     private final java.util.concurrent.atomic.AtomicInteger inputsAsked = new java.util.concurrent.atomic.AtomicInteger();
@@ -80,10 +82,14 @@ public final class McpCall {
         return statelessCapabilities != null;
     }
 
-    /** 2026-07-28: the answers this round brings (opened from requestState and inputResponses), and its number. */
-    public void inputAnswers(com.fasterxml.jackson.databind.node.ObjectNode answers, int round) {
+    /**
+     * 2026-07-28: the answers this round brings and its number; {@code sealed} when they came with a requestState
+     * this server sealed, false for inputResponses sent without one (taken only for unbound questions).
+     */
+    public void inputAnswers(com.fasterxml.jackson.databind.node.ObjectNode answers, int round, boolean sealed) {
         this.inputAnswers = answers;
         this.inputRound = round;
+        this.answersSealed = sealed;
     }
 
     /** Whether the client declared this elicitation mode, in its session or (2026-07-28) in this request's _meta. */
@@ -253,8 +259,9 @@ public final class McpCall {
             throw new MissingClientCapabilityException(requiredCapability, "Missing required client capability: this "
                     + "request needs '" + requiredCapability + "' (" + method + "), which its _meta did not declare");
         }
+        // a question asked through askClient is answered in the round after it was asked, under the state sealed then
         String key = "input-" + inputsAsked.incrementAndGet();
-        return requireInputs(Map.of(key, new InputRequiredException.InputRequest(method, params))).get(key);
+        return requireInputs(Map.of(key, new InputRequiredException.InputRequest(method, params, true))).get(key);
     }
 
     /**
@@ -278,14 +285,38 @@ public final class McpCall {
         Map<String, InputRequiredException.InputRequest> open = new LinkedHashMap<>();
         questions.forEach((key, question) -> {
             JsonNode answer = answers.get(key);
-            if ((answer == null || !answer.isObject()) && statelessCapabilities.has(capabilityOf(question.method()))) {
+            boolean taken = answer != null && answer.isObject() && (answersSealed || !question.bound());
+            if (!taken && statelessCapabilities.has(capabilityOf(question.method()))) {
                 open.put(key, question);
             }
         });
         if (!open.isEmpty()) {
-            throw new InputRequiredException(open, answers, inputRound);
+            // only what may be taken travels on in the sealed state: an unsolicited answer to a bound question does not
+            throw new InputRequiredException(open, answersSealed ? answers : takenAnswers(answers, questions), inputRound);
         }
         return answers;
+    }
+
+    /**
+     * 2026-07-28: ends this round asking these questions whatever was answered before (a question that is asked as
+     * long as its cause lasts, such as a sign-in link while the grant is missing). Answers so far travel on.
+     */
+    public void endRoundAsking(Map<String, InputRequiredException.InputRequest> questions) {
+        com.fasterxml.jackson.databind.node.ObjectNode answers = inputAnswers == null || !answersSealed
+                ? jsonRpc.mapper().createObjectNode() : inputAnswers;
+        throw new InputRequiredException(questions, answers, inputRound);
+    }
+
+    /** Unsealed answers less those to bound questions (which must be asked first). */
+    private static com.fasterxml.jackson.databind.node.ObjectNode takenAnswers(
+            com.fasterxml.jackson.databind.node.ObjectNode answers, Map<String, InputRequiredException.InputRequest> questions) {
+        com.fasterxml.jackson.databind.node.ObjectNode taken = answers.deepCopy();
+        questions.forEach((key, question) -> {
+            if (question.bound()) {
+                taken.remove(key);
+            }
+        });
+        return taken;
     }
 
     /** The client capability a server-to-client request needs. */

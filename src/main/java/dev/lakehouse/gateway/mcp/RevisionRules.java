@@ -25,6 +25,11 @@ public class RevisionRules {
     public static final String VARIABLE = "mcpRevision";
     /** Exchange variable: the client capabilities a 2026-07-28 request declared in its _meta. */
     public static final String CLIENT_CAPABILITIES = "mcpClientCapabilities";
+    /**
+     * Variable: the request's Mcp-Param-* headers by lower-case name (the tool call runs on an exchange of its own,
+     * which gets the variables and not the HTTP headers; the tool's schema says which must be there).
+     */
+    public static final String PARAM_HEADERS = "mcpParamHeaders";
     public static final String STATELESS = ProtocolVersions.STATELESS;
     static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
@@ -127,23 +132,37 @@ public class RevisionRules {
                     + " is not part of 2026-07-28", null);
         }
         exchange.setVariable(CLIENT_CAPABILITIES, capabilities);
+        Map<String, String> paramHeaders = new java.util.HashMap<>();
+        exchange.getIn().getHeaders().forEach((name, value) -> {
+            if (name.regionMatches(true, 0, "Mcp-Param-", 0, 10) && value != null) {
+                paramHeaders.put(name.toLowerCase(java.util.Locale.ROOT), value.toString());
+            }
+        });
+        exchange.setVariable(PARAM_HEADERS, paramHeaders);
     }
 
-    /** Mcp-Method and Mcp-Name mirror the body so intermediaries can route; when present they must say the same. */
+    /**
+     * Mcp-Method (every request and notification) and Mcp-Name (tools/call, prompts/get, resources/read) mirror the
+     * body so intermediaries can route without reading it (SEP-2243): both are required and must say the same as the
+     * body, byte for byte after trimming (header names are case-insensitive, values are not).
+     */
     private void checkMirroredHeaders(Exchange exchange, IncomingMessage message) {
         String method = trimmed(exchange.getIn().getHeader("Mcp-Method", String.class));
-        if (method != null && !method.equals(message.method())) {
-            throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Method '" + method
-                    + "' but the body's method is '" + message.method() + "'", null);
+        if (method == null || !method.equals(message.method())) {
+            throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Method "
+                    + (method == null ? "is missing" : "'" + method + "'") + " but the body's method is '"
+                    + message.method() + "'", null);
+        }
+        String field = NAMED_BY.get(message.method());
+        if (field == null) {
+            return;
         }
         String name = trimmed(exchange.getIn().getHeader("Mcp-Name", String.class));
-        String field = NAMED_BY.get(message.method());
-        if (name != null && field != null) {
-            JsonNode named = message.params() == null ? null : message.params().get(field);
-            if (named == null || !named.isTextual() || !name.equals(named.asText())) {
-                throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Name '" + name
-                        + "' but params." + field + " is " + (named == null ? "missing" : named.toString()), null);
-            }
+        JsonNode named = message.params() == null ? null : message.params().get(field);
+        if (name == null ? named != null : named == null || !named.isTextual() || !name.equals(named.asText())) {
+            throw refuse(400, message.id(), JsonRpcErrors.HEADER_MISMATCH, "Header mismatch: Mcp-Name "
+                    + (name == null ? "is missing" : "'" + name + "'") + " but params." + field + " is "
+                    + (named == null ? "missing" : named.toString()), null);
         }
     }
 
@@ -170,7 +189,7 @@ public class RevisionRules {
 
     /**
      * Error step of the dispatch, in 2026-07-28's terms: an unknown method is HTTP 404 (-32601 in the body), a missing
-     * client capability HTTP 400 (-32021), and a resource that does not exist is -32602 (SEP-2164; the session
+     * client capability HTTP 400 (-32021), a custom header that contradicts the arguments HTTP 400 (-32020), and a resource that does not exist is -32602 (SEP-2164; the session
      * revisions keep -32002).
      */
     public void onError(Exchange exchange) {
@@ -181,7 +200,8 @@ public class RevisionRules {
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
         if (caught instanceof MethodNotFoundException && call != null) {
             call.replyStatus(404);
-        } else if (caught instanceof MissingClientCapabilityException && call != null) {
+        } else if ((caught instanceof MissingClientCapabilityException || caught instanceof HeaderMismatchException)
+                && call != null) {
             call.replyStatus(400);
         } else if (caught instanceof JsonRpcException e && e.code() == JsonRpcErrors.RESOURCE_NOT_FOUND) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
@@ -192,13 +212,22 @@ public class RevisionRules {
     /**
      * A 2026-07-28 tools/call that comes back with answers: its requestState is opened (sealed here, for this caller,
      * this tool and these arguments, not used before) and the answers of earlier rounds joined with this request's
-     * inputResponses. Answers without a state are not taken: the client answers only what this server asked.
+     * inputResponses. Answers sent without a state count only for unbound questions (values a user supplies); a
+     * confirmation is bound and is answered only under the state sealed when it was asked.
      */
     public void openInputs(Exchange exchange) {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
         McpCall call = exchange.getVariable("mcpCall", McpCall.class);
-        JsonNode state = message.params() == null ? null : message.params().get("requestState");
-        if (state == null || state.isNull() || call == null) {
+        if (call == null || message.params() == null) {
+            return;
+        }
+        JsonNode state = message.params().get("requestState");
+        JsonNode responses = message.params().get("inputResponses");
+        if (state == null || state.isNull()) {
+            // answers sent without being asked: unrecognized keys are ignored, bound questions are still asked
+            if (responses != null && responses.isObject()) {
+                call.inputAnswers(((ObjectNode) responses).deepCopy(), 1, false);
+            }
             return;
         }
         if (!state.isTextual()) {
@@ -207,11 +236,10 @@ public class RevisionRules {
         RequestStates.Opened opened = requestStates.open(state.asText(), exchange.getVariable("caller", String.class),
                 message.method(), message.params().path("name").asText(""), message.params().get("arguments"));
         ObjectNode answers = opened.answers().deepCopy();
-        JsonNode responses = message.params().get("inputResponses");
         if (responses != null && responses.isObject()) {
             responses.fields().forEachRemaining(answer -> answers.set(answer.getKey(), answer.getValue()));
         }
-        call.inputAnswers(answers, opened.round() + 1);
+        call.inputAnswers(answers, opened.round() + 1, true);
     }
 
     /**

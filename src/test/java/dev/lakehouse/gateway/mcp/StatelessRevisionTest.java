@@ -50,11 +50,31 @@ class StatelessRevisionTest extends GatewayTestBase {
         return params;
     }
 
+    /**
+     * A 2026-07-28 POST: MCP-Protocol-Version, and Mcp-Method / Mcp-Name mirrored from the body as a client sends
+     * them (SEP-2243); {@code headers} override them, an empty value leaves a header out.
+     */
     private HttpResponse<String> stateless(String body, String... headers) throws Exception {
-        HttpRequest.Builder request = post(body).header("MCP-Protocol-Version", V);
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+        Map<String, String> sent = new LinkedHashMap<>();
+        sent.put("MCP-Protocol-Version", V);
+        JsonNode message = body.trim().startsWith("{") ? json(body) : null;
+        if (message != null && message.path("method").isTextual()) {
+            String method = message.path("method").asText();
+            sent.put("Mcp-Method", method);
+            JsonNode name = message.path("params").path(method.equals("resources/read") ? "uri" : "name");
+            if (name.isTextual() && List.of("tools/call", "prompts/get", "resources/read").contains(method)) {
+                sent.put("Mcp-Name", name.asText());
+            }
         }
+        for (int i = 0; i < headers.length; i += 2) {
+            sent.put(headers[i], headers[i + 1]);
+        }
+        HttpRequest.Builder request = post(body);
+        sent.forEach((header, value) -> {
+            if (!value.isEmpty()) {
+                request.header(header, value);
+            }
+        });
         return send(request.build());
     }
 
@@ -174,6 +194,47 @@ class StatelessRevisionTest extends GatewayTestBase {
                 JsonRpcErrors.HEADER_MISMATCH, 304);
         assertRefused(stateless(call(305, "tools/call", params("name", "gateway_info", "arguments", Map.of())),
                 "Mcp-Name", "run_job"), 400, JsonRpcErrors.HEADER_MISMATCH, 305);
+        // both are required: an intermediary may route on them (header names in any case, values trimmed)
+        assertRefused(stateless(call(306, "tools/list", params()), "Mcp-Method", ""), 400, JsonRpcErrors.HEADER_MISMATCH, 306);
+        assertRefused(stateless(call(307, "tools/call", params("name", "gateway_info", "arguments", Map.of())),
+                "Mcp-Name", ""), 400, JsonRpcErrors.HEADER_MISMATCH, 307);
+        assertRefused(stateless(call(308, "tools/list", params()), "Mcp-Method", "TOOLS/LIST"), 400,
+                JsonRpcErrors.HEADER_MISMATCH, 308);
+        assertThat(stateless(call(309, "tools/list", params()), "Mcp-Method", "", "mcp-method", "  tools/list ")
+                .statusCode()).isEqualTo(200);
+    }
+
+    /** x-mcp-header (SEP-2243): the workspace argument also travels as Mcp-Param-Workspace, and both must agree. */
+    @Test
+    void theWorkspaceArgumentIsMirroredInMcpParamWorkspace() throws Exception {
+        JsonNode listed = answer(stateless(call(310, "tools/list", params()))).path("result").path("tools");
+        JsonNode listCatalogs = null;
+        for (JsonNode tool : listed) {
+            if (tool.path("name").asText().equals("list_catalogs")) {
+                listCatalogs = tool;
+            }
+        }
+        assertThat(listCatalogs.path("inputSchema").path("properties").path("workspace").path("x-mcp-header").asText())
+                .isEqualTo("Workspace");
+        String withWorkspace = call(311, "tools/call", params("name", "list_catalogs", "arguments", Map.of("workspace", "acme")));
+        JsonNode served = answer(stateless(withWorkspace, "Mcp-Param-Workspace", "acme")).path("result");
+        assertThat(served.path("isError").asBoolean()).as(served.toString()).isFalse();
+        assertThat(answer(stateless(withWorkspace, "Mcp-Param-Workspace", "=?base64?YWNtZQ==?=")).path("result")
+                .path("isError").asBoolean()).isFalse();
+        // the argument without its header, a header without the argument, another value, broken Base64
+        assertRefused(stateless(withWorkspace), 400, JsonRpcErrors.HEADER_MISMATCH, 311);
+        assertRefused(stateless(call(312, "tools/call", params("name", "list_catalogs", "arguments", Map.of())),
+                "Mcp-Param-Workspace", "acme"), 400, JsonRpcErrors.HEADER_MISMATCH, 312);
+        String other = call(313, "tools/call", params("name", "list_catalogs", "arguments", Map.of("workspace", "acme")));
+        assertRefused(stateless(other, "Mcp-Param-Workspace", "globex"), 400, JsonRpcErrors.HEADER_MISMATCH, 313);
+        assertRefused(stateless(other, "Mcp-Param-Workspace", "=?base64?YWNtZQ?="), 400, JsonRpcErrors.HEADER_MISMATCH, 313);
+        assertRefused(stateless(other, "Mcp-Param-Workspace", "=?base64?YW!tZQ==?="), 400, JsonRpcErrors.HEADER_MISMATCH, 313);
+        // without the wrapper a value is literal, and a session request is not held to the 2026-07-28 headers
+        assertRefused(stateless(other, "Mcp-Param-Workspace", "YWNtZQ=="), 400, JsonRpcErrors.HEADER_MISMATCH, 313);
+        String session = initialize();
+        JsonNode legacy = answer(send(inSession(session, request(314, "tools/call", Map.of("name", "list_catalogs",
+                "arguments", Map.of("workspace", "acme")))).build())).path("result");
+        assertThat(legacy.path("isError").asBoolean()).as(legacy.toString()).isFalse();
     }
 
     @Test
@@ -336,6 +397,15 @@ class StatelessRevisionTest extends GatewayTestBase {
         JsonNode second = answer(stateless(call(51, "prompts/get", round2))).path("result");
         assertThat(second.path("resultType").asText()).isEqualTo("complete");
         assertThat(second.path("messages").get(0).path("content").path("text").asText()).isEqualTo("Use this context: lakehouse");
+
+        // a value the user supplies (an unbound question, unlike a confirmation) may come before it is asked, in one
+        // round; keys nobody asked for are ignored
+        Map<String, Object> upFront = new LinkedHashMap<>(round1);
+        upFront.put("inputResponses", Map.of("user_context", Map.of("action", "accept", "content", Map.of("context", "early")),
+                "unrelated_key", Map.of("action", "accept", "content", Map.of("x", 1))));
+        JsonNode once = answer(stateless(call(52, "prompts/get", upFront))).path("result");
+        assertThat(once.path("resultType").asText()).as(once.toString()).isEqualTo("complete");
+        assertThat(once.path("messages").get(0).path("content").path("text").asText()).isEqualTo("Use this context: early");
     }
 
     @Test
