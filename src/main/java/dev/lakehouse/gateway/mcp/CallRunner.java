@@ -156,6 +156,9 @@ public class CallRunner implements DisposableBean {
         if (call != null && !"initialize".equals(call.message().method())) {
             LOG.debug("cancelling request {} ({})", requestId, call.message().method());
             call.cancel();
+        } else if (session != null && requestId != null && sessions.bus().shared()) {
+            // the call may run on another replica: only that one knows, so every replica looks
+            sessions.bus().broadcastCancel(session.id(), requestId);
         }
     }
 
@@ -163,8 +166,12 @@ public class CallRunner implements DisposableBean {
     public void acceptClientResponse(Exchange exchange) {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
         McpSession session = exchange.getVariable("mcpSession", McpSession.class);
-        var waiting = session.takeClientResponse(message.id().asText());
-        if (waiting == null) {
+        String requestId = message.id().asText();
+        var waiting = session.takeClientResponse(requestId);
+        String owner = SessionRegistry.replicaOf(requestId);
+        boolean elsewhere = waiting == null && owner != null && !owner.equals(sessions.bus().replicaId())
+                && sessions.bus().shared();
+        if (waiting == null && !elsewhere) {
             throw new McpTransportException(400, JsonRpcErrors.INVALID_REQUEST,
                     "Invalid Request: no server request with this id is waiting for an answer");
         }
@@ -173,6 +180,11 @@ public class CallRunner implements DisposableBean {
             response.set("error", message.error());
         } else {
             response.set("result", message.result());
+        }
+        if (elsewhere) {
+            // the call that asked runs on the replica its id names: the answer goes there
+            sessions.bus().deliverClientResponse(owner, session.id(), requestId, response);
+            return;
         }
         waiting.complete(response);
     }

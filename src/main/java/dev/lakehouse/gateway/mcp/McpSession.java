@@ -27,8 +27,13 @@ public final class McpSession {
     private volatile boolean initialized;
     private volatile boolean ended;
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile long lastSharedTouchNanos = System.nanoTime();
 
-    public McpSession(String id, String owner, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo) {
+    private final String serverRequestPrefix;
+
+    public McpSession(String id, String owner, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo,
+            String serverRequestPrefix) {
+        this.serverRequestPrefix = serverRequestPrefix;
         this.id = id;
         this.owner = owner;
         this.protocolVersion = protocolVersion;
@@ -94,8 +99,16 @@ public final class McpSession {
         return ended;
     }
 
-    void touch() {
-        lastSeenNanos = System.nanoTime();
+    /** Marks the session used now; returns how long ago the bus was last told of its use. */
+    long touch() {
+        long now = System.nanoTime();
+        lastSeenNanos = now;
+        return now - lastSharedTouchNanos;
+    }
+
+    /** The bus was told of this session's use now (the registry does that at most every quarter idle timeout). */
+    void sharedTouch() {
+        lastSharedTouchNanos = System.nanoTime();
     }
 
     /** How long the session has been idle: never while it serves a request (a long call is not idleness). */
@@ -118,7 +131,7 @@ public final class McpSession {
     }
 
     String nextServerRequestId() {
-        return "srv-" + serverRequestIds.incrementAndGet();
+        return serverRequestPrefix + serverRequestIds.incrementAndGet();
     }
 
     void awaitClientResponse(String requestId, CompletableFuture<JsonNode> future) {

@@ -10,8 +10,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,8 +33,7 @@ import org.springframework.stereotype.Component;
 public class RequestStates {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestStates.class);
-    private static final String MAC = "HmacSHA256";
-    static final int MIN_KEY_BYTES = 32;
+    static final int MIN_KEY_BYTES = Hmac.MIN_KEY_BYTES;
     /** Longer states are refused unread. */
     static final int MAX_STATE_LENGTH = 64 * 1024;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -57,31 +54,14 @@ public class RequestStates {
     @Autowired
     public RequestStates(@Value("${gateway.mcp.request-state-key:}") String base64Key,
             @Value("${gateway.mcp.request-state-ttl:10m}") Duration ttl) {
-        this(decode(base64Key), ttl, Clock.systemUTC());
+        this(Hmac.key(base64Key, "gateway.mcp.request-state-key", "2026-07-28 requestState", LOG), ttl, Clock.systemUTC());
     }
 
     RequestStates(byte[] key, Duration ttl, Clock clock) {
-        if (key == null) {
-            key = new byte[MIN_KEY_BYTES];
-            RANDOM.nextBytes(key);
-            LOG.warn("No gateway.mcp.request-state-key configured: 2026-07-28 requestState is sealed with a random key "
-                    + "made at startup, so a round trip must come back to this process. Configure the same key "
-                    + "(base64 of {}+ random bytes) on every replica.", MIN_KEY_BYTES);
-        } else if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalStateException("gateway.mcp.request-state-key is too short: " + key.length
-                    + " bytes; use at least " + MIN_KEY_BYTES + " random bytes (e.g. openssl rand -base64 32)");
-        }
+        Hmac.requireLength(key, "gateway.mcp.request-state-key");
         this.key = key;
         this.ttl = ttl;
         this.clock = clock;
-    }
-
-    private static byte[] decode(String base64Key) {
-        if (base64Key == null || base64Key.isBlank()) {
-            return null;
-        }
-        String k = base64Key.trim();
-        return k.contains("-") || k.contains("_") ? B64D.decode(k) : Base64.getDecoder().decode(k);
     }
 
     /** Seals the answers so far for the next round of this caller's call of {@code method}/{@code name}. */
@@ -166,13 +146,7 @@ public class RequestStates {
     }
 
     private byte[] mac(String body) {
-        try {
-            Mac mac = Mac.getInstance(MAC);
-            mac.init(new SecretKeySpec(key, MAC));
-            return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        return Hmac.sha256(key, body);
     }
 
     private static JsonRpcException refused(String why) {

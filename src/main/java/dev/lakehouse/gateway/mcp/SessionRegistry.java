@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakehouse.gateway.cluster.ClusterBus;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,25 +17,36 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * All live MCP sessions of this gateway instance. Session ids are 256-bit random, URL-safe, so they cannot be
- * guessed; a session answers only to the owner that created it.
+ * The MCP sessions this gateway replica holds. Session ids are self-contained and sealed ({@link SessionTokens}), so
+ * a replica that has not seen a session yet takes it up from its id, once the cluster bus says it is alive (one Redis
+ * round trip, the first time only); a session answers only to the owner that created it. Ending a session (DELETE)
+ * ends it on every replica; idleness ends it where it was idle, and everywhere once no replica has served it for
+ * the idle timeout. Messages for a call of another replica (a client's answer, a cancellation) go over the bus.
  */
 @Component("mcpSessions")
-public class SessionRegistry implements DisposableBean {
+public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, McpSession> sessions = new ConcurrentHashMap<>();
     private final McpProperties properties;
+    private final SessionTokens tokens;
+    private final ClusterBus bus;
+    /** How often a replica tells the bus a session is in use: a quarter of the idle timeout. */
+    private final long touchEveryNanos;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mcp-session-sweeper");
         t.setDaemon(true);
         return t;
     });
 
-    public SessionRegistry(McpProperties properties) {
+    public SessionRegistry(McpProperties properties, SessionTokens tokens, ClusterBus bus) {
         this.properties = properties;
+        this.tokens = tokens;
+        this.bus = bus;
+        this.touchEveryNanos = properties.sessionIdleTimeout().toNanos() / 4;
+        bus.listen(this);
         long period = Math.max(1, Math.min(60, properties.sessionIdleTimeout().toSeconds() / 4));
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
     }
@@ -53,8 +65,10 @@ public class SessionRegistry implements DisposableBean {
                         "The gateway holds its maximum number of sessions; retry later");
             }
         }
-        McpSession session = new McpSession(randomId(32), owner, protocolVersion, capabilities, clientInfo);
+        McpSession session = new McpSession(tokens.issue(owner, protocolVersion, capabilities, clientInfo), owner,
+                protocolVersion, capabilities, clientInfo, serverRequestPrefix());
         sessions.put(session.id(), session);
+        bus.sessionStarted(session.id(), idleSeconds());
         LOG.debug("session opened for {} ({} sessions)", owner, sessions.size());
         return session;
     }
@@ -69,12 +83,80 @@ public class SessionRegistry implements DisposableBean {
                     "Bad Request: Mcp-Session-Id header is required (send initialize first)");
         }
         McpSession session = sessions.get(sessionId);
+        if (session == null) {
+            session = takeUp(sessionId, caller);
+        }
         if (session == null || session.isEnded() || !session.owner().equals(caller)) {
             throw new McpTransportException(404, JsonRpcErrors.TRANSPORT_ERROR,
                     "Session not found: it ended or expired; initialize a new session");
         }
-        session.touch();
+        if (session.touch() > touchEveryNanos) {
+            session.sharedTouch();
+            bus.sessionTouched(session.id(), idleSeconds());
+        }
         return session;
+    }
+
+    /** A session begun on another replica (or idle here before): from its sealed id, when the bus says it lives. */
+    private McpSession takeUp(String sessionId, String caller) {
+        SessionTokens.Claims claims = tokens.open(sessionId, caller).orElse(null);
+        if (claims == null || !bus.sessionAlive(sessionId)) {
+            return null;
+        }
+        McpSession session = new McpSession(sessionId, caller, claims.protocolVersion(), claims.capabilities(),
+                claims.clientInfo(), serverRequestPrefix());
+        session.markInitialized();
+        McpSession raced = sessions.putIfAbsent(sessionId, session);
+        return raced == null ? session : raced;
+    }
+
+    /** Server request ids name this replica, so a client's answer arriving elsewhere finds its way back. */
+    private String serverRequestPrefix() {
+        return "srv-" + bus.replicaId() + "-";
+    }
+
+    /** The replica a server request id names, or null when it is not one of ours. */
+    static String replicaOf(String serverRequestId) {
+        if (serverRequestId == null || !serverRequestId.startsWith("srv-")) {
+            return null;
+        }
+        int last = serverRequestId.lastIndexOf('-');
+        return last <= 4 ? null : serverRequestId.substring(4, last);
+    }
+
+    private long idleSeconds() {
+        return Math.max(1, properties.sessionIdleTimeout().toSeconds());
+    }
+
+    /** The cluster bus: a client's answer or a cancellation for a call of another replica travels over it. */
+    public ClusterBus bus() {
+        return bus;
+    }
+
+    @Override
+    public void sessionEnded(String sessionId) {
+        McpSession session = sessions.remove(sessionId);
+        if (session != null) {
+            session.end();
+        }
+    }
+
+    @Override
+    public void clientResponse(String sessionId, String requestId, JsonNode response) {
+        McpSession session = sessions.get(sessionId);
+        var waiting = session == null ? null : session.takeClientResponse(requestId);
+        if (waiting != null) {
+            waiting.complete(response);
+        }
+    }
+
+    @Override
+    public void cancel(String sessionId, JsonNode requestId) {
+        McpSession session = sessions.get(sessionId);
+        McpCall call = session == null ? null : session.inFlight(requestId);
+        if (call != null && !"initialize".equals(call.message().method())) {
+            call.cancel();
+        }
     }
 
     /** A live session by id, whoever owns it (server-initiated messages such as elicitation completions). */
@@ -83,7 +165,14 @@ public class SessionRegistry implements DisposableBean {
         return session == null || session.isEnded() ? java.util.Optional.empty() : java.util.Optional.of(session);
     }
 
+    /** DELETE: the session ends here and on every replica, for good. */
     public void end(McpSession session) {
+        drop(session);
+        bus.sessionEnded(session.id());
+    }
+
+    /** This replica forgets the session (others may still serve it until it is idle everywhere). */
+    private void drop(McpSession session) {
         sessions.remove(session.id(), session);
         session.end();
     }
@@ -163,7 +252,7 @@ public class SessionRegistry implements DisposableBean {
         sessions.values().forEach(session -> {
             if (session.idleNanos() > idleLimit) {
                 LOG.debug("session expired after {} idle", properties.sessionIdleTimeout());
-                end(session);
+                drop(session);
                 return;
             }
             // finished streams nobody came back for: drop their buffered events (zero retention)
