@@ -37,9 +37,14 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
 
     private final String replicaId;
     private final boolean failOpen;
+    /** How long the handshake of a new connection may take. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> subscription;
+    private final String where;
+    private volatile StatefulRedisConnection<String, String> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> subscription;
+    private volatile boolean closed;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong lastWarning = new AtomicLong();
     private volatile Listener listener;
@@ -48,23 +53,60 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
         this.replicaId = replicaId;
         this.failOpen = failOpen;
         RedisURI uri = RedisURI.create(redisUrl);
-        uri.setTimeout(timeout);
+        // the handshake of a new connection may take longer than one command on a busy machine
+        uri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 // commands while disconnected fail at once instead of queueing until Redis returns
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
-        this.commands = client.connect();
-        this.subscription = client.connectPubSub();
-        subscription.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                receive(message);
+        this.where = uri.getHost() + ":" + uri.getPort();
+        // a gateway starts without Redis too: it keeps trying, and serves meanwhile as the fallback says
+        Thread connector = new Thread(this::connectUntilConnected, "cluster-redis-connector");
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    private void connectUntilConnected() {
+        while (commands == null && !closed) {
+            try {
+                StatefulRedisConnection<String, String> connection = client.connect();
+                StatefulRedisPubSubConnection<String, String> pubSub;
+                try {
+                    pubSub = client.connectPubSub();
+                    pubSub.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String channel, String message) {
+                            receive(message);
+                        }
+                    });
+                    pubSub.sync().subscribe(BROADCAST, channelOf(replicaId));
+                } catch (RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
+                this.subscription = pubSub;
+                this.commands = connection;
+                LOG.info("replica {} shares session liveness and call messages through Redis {}", replicaId, where);
+            } catch (RuntimeException e) {
+                warn("not reachable yet at " + where + "; retrying every second", e);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-        });
-        subscription.sync().subscribe(BROADCAST, channelOf(replicaId));
-        LOG.info("replica {} shares session liveness and call messages through Redis {}:{}", replicaId, uri.getHost(),
-                uri.getPort());
+        }
+    }
+
+    /** The command connection, or an exception the callers' fallbacks handle while Redis was never reached. */
+    private StatefulRedisConnection<String, String> commands() {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null) {
+            throw new IllegalStateException("Redis " + where + " not connected yet");
+        }
+        return connection;
     }
 
     static String channelOf(String replicaId) {
@@ -94,7 +136,7 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     @Override
     public void sessionStarted(String sessionId, long idleSeconds) {
         try {
-            commands.sync().set(sessionKey(sessionId), "1", SetArgs.Builder.ex(idleSeconds));
+            commands().sync().set(sessionKey(sessionId), "1", SetArgs.Builder.ex(idleSeconds));
         } catch (RuntimeException e) {
             warn("could not record a new session", e);
         }
@@ -103,13 +145,17 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     @Override
     public void sessionTouched(String sessionId, long idleSeconds) {
         // fire and forget: a refresh that fails only shortens the session's life on other replicas
-        commands.async().expire(sessionKey(sessionId), idleSeconds);
+        try {
+            commands().async().expire(sessionKey(sessionId), idleSeconds);
+        } catch (RuntimeException e) {
+            warn("could not refresh a session", e);
+        }
     }
 
     @Override
     public boolean sessionAlive(String sessionId) {
         try {
-            return commands.sync().exists(sessionKey(sessionId)) > 0;
+            return commands().sync().exists(sessionKey(sessionId)) > 0;
         } catch (RuntimeException e) {
             warn("could not check a session; taking it as " + (failOpen ? "alive" : "ended"), e);
             return failOpen;
@@ -119,7 +165,7 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     @Override
     public void sessionEnded(String sessionId) {
         try {
-            commands.sync().del(sessionKey(sessionId));
+            commands().sync().del(sessionKey(sessionId));
             publish(BROADCAST, message("ended", sessionId));
         } catch (RuntimeException e) {
             warn("could not end a session on the other replicas", e);
@@ -156,7 +202,7 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
 
     private void publish(String channel, ObjectNode message) {
         try {
-            commands.sync().publish(channel, message.toString());
+            commands().sync().publish(channel, message.toString());
         } catch (RuntimeException e) {
             warn("could not send a " + message.path("type").asText() + " message to " + channel, e);
         }
@@ -192,8 +238,13 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
 
     @Override
     public void close() {
-        subscription.close();
-        commands.close();
+        closed = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (commands != null) {
+            commands.close();
+        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }
