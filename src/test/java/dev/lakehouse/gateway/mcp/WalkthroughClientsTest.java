@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.gateway.support.GatewayTestBase;
 import dev.lakehouse.gateway.support.McpTestClients;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -76,16 +73,7 @@ class WalkthroughClientsTest extends GatewayTestBase {
     private void javaSdkWalkthrough() {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         List<McpSchema.ElicitRequest> asked = McpTestClients.recorder();
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
-                        .endpoint("/mcp").build())
-                .requestTimeout(Duration.ofSeconds(60))
-                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
-                .elicitation(request -> {
-                    asked.add(request);
-                    return McpTestClients.yes(request);
-                })
-                .progressConsumer(progress::add)
-                .build();
+        McpSyncClient client = McpTestClients.withElicitation(port, McpTestClients::yes, asked, progress);
         try {
             assertThat(client.initialize().protocolVersion()).isEqualTo("2025-11-25");
             assertThat(McpTestClients.text(McpTestClients.call(client, "list_catalogs", Map.of()))).contains("\"samples\"");

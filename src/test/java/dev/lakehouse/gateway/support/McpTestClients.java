@@ -32,17 +32,26 @@ public final class McpTestClients {
     /** A client that declares elicitation and answers each request with {@code answer}; requests are recorded. */
     public static McpSyncClient withElicitation(int port, Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> answer,
             List<McpSchema.ElicitRequest> asked) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
+        McpSyncClient client = withElicitation(port, answer, asked, null);
+        client.initialize();
+        return client;
+    }
+
+    /** As above, not yet initialized, also collecting progress notifications into {@code progress} (may be null). */
+    public static McpSyncClient withElicitation(int port, Function<McpSchema.ElicitRequest, McpSchema.ElicitResult> answer,
+            List<McpSchema.ElicitRequest> asked, List<McpSchema.ProgressNotification> progress) {
+        var spec = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
                         .endpoint("/mcp").build())
                 .requestTimeout(Duration.ofSeconds(60))
                 .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
                 .elicitation(request -> {
                     asked.add(request);
                     return answer.apply(request);
-                })
-                .build();
-        client.initialize();
-        return client;
+                });
+        if (progress != null) {
+            spec.progressConsumer(progress::add);
+        }
+        return spec.build();
     }
 
     /** Elicitation answers: the human says yes, or no. */
