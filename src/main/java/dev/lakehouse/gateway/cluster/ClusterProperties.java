@@ -10,5 +10,7 @@ public record ClusterProperties(
         String redisUrl,
         String replicaId,
         Duration redisTimeout,
-        boolean sessionsFailOpen) {
+        boolean sessionsFailOpen,
+        boolean rateLimitsFailOpen,
+        Duration quotaSyncInterval) {
 }

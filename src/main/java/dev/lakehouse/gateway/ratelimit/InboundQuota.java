@@ -7,7 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import dev.lakehouse.gateway.cluster.SharedBuckets;
+import dev.lakehouse.gateway.cluster.SharedTokens;
 import dev.lakehouse.gateway.mcp.JsonRpcErrors;
 import dev.lakehouse.gateway.mcp.McpTransportException;
 import org.apache.camel.Exchange;
@@ -27,10 +30,12 @@ public class InboundQuota {
     private static final int MAX_BUCKETS = 10_000;
 
     private final QuotaProperties properties;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, SharedTokens> buckets = new ConcurrentHashMap<>();
+    private final SharedBuckets shared;
 
-    public InboundQuota(QuotaProperties properties) {
+    public InboundQuota(QuotaProperties properties, SharedBuckets shared) {
         this.properties = properties;
+        this.shared = shared;
     }
 
     /** Counts one JSON-RPC request of the caller (variables tenant and caller); over quota → HTTP 429. */
@@ -42,32 +47,41 @@ public class InboundQuota {
         }
         QuotaProperties.Limit agentLimit = properties.agentLimit(tenant);
         QuotaProperties.Limit tenantLimit = properties.tenantLimit(tenant);
-        Bucket agent = caller == null ? null : bucket("agent " + caller, agentLimit);
-        Bucket whole = bucket("tenant " + tenant, tenantLimit);
-        ConsumptionProbe agentProbe = agent == null ? null : agent.tryConsumeAndReturnRemaining(1);
+        SharedTokens agent = caller == null ? null : bucket("agent " + caller, agentLimit);
+        SharedTokens whole = bucket("tenant " + tenant, tenantLimit);
+        ConsumptionProbe agentProbe = agent == null ? null : agent.tryConsumeAndReturnRemaining();
         if (agentProbe != null && !agentProbe.isConsumed()) {
             throw refused("agent", agentLimit, agentProbe);
         }
-        ConsumptionProbe tenantProbe = whole == null ? null : whole.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe tenantProbe = whole == null ? null : whole.tryConsumeAndReturnRemaining();
         if (tenantProbe != null && !tenantProbe.isConsumed()) {
             if (agent != null) {
-                agent.addTokens(1);   // the agent's request did not happen
+                agent.addToken();   // the agent's request did not happen
             }
             throw refused("tenant", tenantLimit, tenantProbe);
         }
     }
 
-    private Bucket bucket(String key, QuotaProperties.Limit limit) {
+    /**
+     * The quota's bucket: shared by every replica when Redis is configured (key "quota:<who>", synchronized in batches
+     * of gateway.cluster.quota-sync-interval), else this replica's.
+     */
+    private SharedTokens bucket(String key, QuotaProperties.Limit limit) {
         if (limit.rate() <= 0) {
             return null;
         }
         if (buckets.size() > MAX_BUCKETS) {
-            buckets.values().removeIf(b -> b.getAvailableTokens() >= Math.max(1, limit.burst()));
+            // a full own bucket holds nothing worth keeping (a shared one lives on in Redis)
+            buckets.values().removeIf(b -> b.ownAvailableTokens() >= Math.max(1, limit.burst()));
         }
         return buckets.computeIfAbsent(key, k -> {
             long capacity = Math.max(1, limit.burst());
-            return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
-                    .refillGreedy(Math.max(1, Math.round(limit.rate() * 1000)), Duration.ofSeconds(1000)).build()).build();
+            java.util.function.Supplier<BucketConfiguration> configuration = () -> BucketConfiguration.builder()
+                    .addLimit(Bandwidth.builder().capacity(capacity)
+                            .refillGreedy(Math.max(1, Math.round(limit.rate() * 1000)), Duration.ofSeconds(1000)).build())
+                    .build();
+            Bucket own = Bucket.builder().addLimit(configuration.get().getBandwidths()[0]).build();
+            return SharedTokens.approximate(shared, "quota:" + k, own, configuration, limit.rate());
         });
     }
 

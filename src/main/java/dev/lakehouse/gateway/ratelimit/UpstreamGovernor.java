@@ -1,5 +1,7 @@
 package dev.lakehouse.gateway.ratelimit;
 
+import dev.lakehouse.gateway.cluster.SharedBuckets;
+
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -36,7 +38,10 @@ public class UpstreamGovernor {
         limits.values().forEach(listener::created);
     }
 
-    public UpstreamGovernor(RateLimitProperties properties, Continuations continuations) {
+    private final SharedBuckets sharedBuckets;
+
+    public UpstreamGovernor(RateLimitProperties properties, Continuations continuations, SharedBuckets sharedBuckets) {
+        this.sharedBuckets = sharedBuckets;
         this.properties = properties;
         this.defaults = properties.byFamily();
         this.continuations = continuations;
@@ -57,7 +62,7 @@ public class UpstreamGovernor {
         UpstreamLimit limit = limits.computeIfAbsent(key, k -> {
             made[0] = true;
             return new UpstreamLimit(host, family, settingsFor(connection, family), properties, System::nanoTime,
-                    continuations);
+                    continuations, sharedBuckets);
         });
         if (made[0]) {
             listeners.forEach(listener -> listener.created(limit));

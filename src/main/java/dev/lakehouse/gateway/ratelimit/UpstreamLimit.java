@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
+import dev.lakehouse.gateway.cluster.SharedBuckets;
+import dev.lakehouse.gateway.cluster.SharedTokens;
 
 /**
  * The limiter of one (workspace, API family) key: a Bucket4j token bucket paced at the believed upstream limit ×
@@ -70,7 +71,8 @@ public final class UpstreamLimit {
     private final RateLimitPolicy policy;
 
     private double rate;
-    private Bucket bucket;
+    /** The pace's tokens: shared by every replica through Redis when configured, else this replica's own. */
+    private final SharedTokens bucket;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> answered = new ArrayDeque<>();
     /** When the answered calls were released: what the workspace counted in its window can be no less. */
@@ -96,6 +98,15 @@ public final class UpstreamLimit {
 
     UpstreamLimit(String host, ApiFamily family, RateLimitProperties.Family settings, RateLimitProperties properties,
             LongSupplier clock, Continuations continuations) {
+        this(host, family, settings, properties, clock, continuations, null);
+    }
+
+    /**
+     * With {@code shared} buckets (Redis), the pace is one bucket for all replicas, keyed by host and family; its
+     * time is the wall clock Bucket4j's Redis backend uses, while pauses and learning stay on {@code clock}.
+     */
+    UpstreamLimit(String host, ApiFamily family, RateLimitProperties.Family settings, RateLimitProperties properties,
+            LongSupplier clock, Continuations continuations, SharedBuckets shared) {
         this.host = host;
         this.family = family;
         this.properties = properties;
@@ -120,7 +131,9 @@ public final class UpstreamLimit {
         this.lastDecrease = now - 365L * 24 * 3600 * SECOND;
         this.lastIncrease = lastDecrease;
         this.pausedUntil = now;
-        this.bucket = Bucket.builder().withCustomTimePrecision(meter).addLimit(bandwidth()).build();
+        Bucket own = Bucket.builder().withCustomTimePrecision(meter).addLimit(bandwidth()).build();
+        this.bucket = SharedTokens.of(shared, "upstream:" + host + ":" + family.name(), own,
+                () -> BucketConfiguration.builder().addLimit(bandwidth()).build());
     }
 
     private io.github.bucket4j.Bandwidth bandwidth() {
@@ -161,7 +174,7 @@ public final class UpstreamLimit {
         synchronized (this) {
             long now = clock.getAsLong();
             boolean open = now >= pausedUntil && queue.isEmpty() && !windowFull(now);
-            if (open && bucket.tryConsume(1)) {
+            if (open && bucket.tryConsume()) {
                 noteRelease(now, 0);
                 return Outcome.PROCEED;
             }
@@ -198,7 +211,7 @@ public final class UpstreamLimit {
     private long predictedWait(long now, int n) {
         long pause = Math.max(0, pausedUntil - now);
         // after a pause of a second or more the bucket is full again
-        long available = pause >= SECOND ? capacity() : pause > 0 ? 0 : bucket.getAvailableTokens();
+        long available = pause >= SECOND ? capacity() : pause > 0 ? 0 : bucket.availableTokens();
         long needed = Math.max(0, n - available);
         return pause + (long) (needed * SECOND / pace());
     }
@@ -215,7 +228,7 @@ public final class UpstreamLimit {
             delay = answered.isEmpty() ? IN_FLIGHT_POLL
                     : Math.max(MIN_TIMER_NANOS, answered.peekFirst() + properties.learnWindow().toNanos() - now + 1);
         } else {
-            delay = Math.max(MIN_TIMER_NANOS, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+            delay = Math.max(MIN_TIMER_NANOS, bucket.nanosToWaitForOne());
         }
         continuations.schedule(this::pump, delay);
     }
@@ -249,7 +262,7 @@ public final class UpstreamLimit {
                         queue.pollFirst();
                         continue;
                     }
-                    if (windowFull(now) || !bucket.tryConsume(1)) {
+                    if (windowFull(now) || !bucket.tryConsume()) {
                         break;
                     }
                     queue.pollFirst();
@@ -302,8 +315,7 @@ public final class UpstreamLimit {
 
     private void setRate(double newRate) {
         rate = newRate;
-        bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth()).build(),
-                TokensInheritanceStrategy.AS_IS);
+        bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth()).build());
     }
 
     /**
@@ -436,7 +448,7 @@ public final class UpstreamLimit {
         long now = clock.getAsLong();
         double pace = pace();
         boolean paused = now < pausedUntil;
-        long remaining = paused ? 0 : Math.max(0, bucket.getAvailableTokens() - queue.size());
+        long remaining = paused ? 0 : Math.max(0, bucket.recentAvailableTokens() - queue.size());
         long reset;
         if (paused) {
             reset = (pausedUntil - now + SECOND - 1) / SECOND;
