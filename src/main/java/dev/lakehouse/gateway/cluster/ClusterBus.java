@@ -39,6 +39,12 @@ public interface ClusterBus {
     /** A cancellation for a request this replica does not run: every replica checks its own calls. */
     void broadcastCancel(String sessionId, JsonNode requestId);
 
+    /**
+     * Whether this is the first use of {@code key} on any replica within {@code ttlSeconds} (a 2026-07-28 requestState
+     * is good for one retry). Single process: always true (the caller remembers its own uses); Redis unreachable: true.
+     */
+    boolean firstUse(String key, long ttlSeconds);
+
     /** Where messages from other replicas go (the session registry). */
     void listen(Listener listener);
 

@@ -47,6 +47,11 @@ public final class LocalBus implements ClusterBus {
     }
 
     @Override
+    public boolean firstUse(String key, long ttlSeconds) {
+        return true;
+    }
+
+    @Override
     public void listen(Listener listener) {
     }
 }

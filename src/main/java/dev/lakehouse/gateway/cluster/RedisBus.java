@@ -188,6 +188,16 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     }
 
     @Override
+    public boolean firstUse(String key, long ttlSeconds) {
+        try {
+            return "OK".equals(commands().sync().set("gw:used:" + key, "1", SetArgs.Builder.nx().ex(Math.max(1, ttlSeconds))));
+        } catch (RuntimeException e) {
+            warn("could not check a single use across replicas; this replica's own check applies", e);
+            return true;
+        }
+    }
+
+    @Override
     public void listen(Listener listener) {
         this.listener = listener;
     }

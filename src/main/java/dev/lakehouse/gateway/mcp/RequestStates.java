@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.lakehouse.gateway.cluster.ClusterBus;
+import dev.lakehouse.gateway.cluster.LocalBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +29,7 @@ import org.springframework.stereotype.Component;
  * {@code <payload>.<HMAC-SHA256>} in base64url; the payload names the caller, the method and tool, a hash of the
  * arguments (an answer given for one set of arguments never authorizes another), the round, an expiry and a unique
  * id. Opening checks the MAC first, then every binding, then that the state was not used before (single use, remembered
- * until it expires). A tampered, foreign, stale or replayed state is refused with -32602 and the reason.
+ * until it expires, on every replica through the cluster bus). A tampered, foreign, stale or replayed state is refused with -32602 and the reason.
  */
 @Component
 public class RequestStates {
@@ -50,14 +52,22 @@ public class RequestStates {
     private final ObjectMapper json = new ObjectMapper();
     /** Ids of states already used, with their expiry (epoch seconds): at most once per state. */
     private final Map<String, Long> used = new ConcurrentHashMap<>();
+    /** With replicas: a state used on one is used on all (Redis SET NX for the rest of its life). */
+    private final ClusterBus bus;
 
     @Autowired
     public RequestStates(@Value("${gateway.mcp.request-state-key:}") String base64Key,
-            @Value("${gateway.mcp.request-state-ttl:10m}") Duration ttl) {
-        this(Hmac.key(base64Key, "gateway.mcp.request-state-key", "2026-07-28 requestState", LOG), ttl, Clock.systemUTC());
+            @Value("${gateway.mcp.request-state-ttl:10m}") Duration ttl, ClusterBus bus) {
+        this(Hmac.key(base64Key, "gateway.mcp.request-state-key", "2026-07-28 requestState", LOG), ttl, Clock.systemUTC(),
+                bus);
     }
 
     RequestStates(byte[] key, Duration ttl, Clock clock) {
+        this(key, ttl, clock, new LocalBus("test"));
+    }
+
+    RequestStates(byte[] key, Duration ttl, Clock clock, ClusterBus bus) {
+        this.bus = bus;
         Hmac.requireLength(key, "gateway.mcp.request-state-key");
         this.key = key;
         this.ttl = ttl;
@@ -120,7 +130,7 @@ public class RequestStates {
             throw refused("it has expired; call again without requestState");
         }
         String jti = payload.path("jti").asText("");
-        if (jti.isEmpty() || used.putIfAbsent(jti, expires) != null) {
+        if (jti.isEmpty() || used.putIfAbsent(jti, expires) != null || !bus.firstUse("request-state:" + jti, expires - now)) {
             throw refused("it was used already; each requestState is good for one retry");
         }
         JsonNode answers = payload.get("a");
