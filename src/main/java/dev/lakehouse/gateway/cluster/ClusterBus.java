@@ -40,6 +40,12 @@ public interface ClusterBus {
     void broadcastCancel(String sessionId, JsonNode requestId);
 
     /**
+     * A server-initiated message for a session whose GET stream may be open on another replica: every replica that
+     * has it open sends it (rare: a completed sign-in link), the others ignore it.
+     */
+    void broadcastToSession(String sessionId, String message);
+
+    /**
      * Whether this is the first use of {@code key} on any replica within {@code ttlSeconds} (a 2026-07-28 requestState
      * is good for one retry). Single process: always true (the caller remembers its own uses); Redis unreachable: true.
      */
@@ -55,5 +61,7 @@ public interface ClusterBus {
         void clientResponse(String sessionId, String requestId, JsonNode response);
 
         void cancel(String sessionId, JsonNode requestId);
+
+        void sessionMessage(String sessionId, String message);
     }
 }

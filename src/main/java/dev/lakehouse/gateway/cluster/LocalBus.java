@@ -47,6 +47,10 @@ public final class LocalBus implements ClusterBus {
     }
 
     @Override
+    public void broadcastToSession(String sessionId, String message) {
+    }
+
+    @Override
     public boolean firstUse(String key, long ttlSeconds) {
         return true;
     }

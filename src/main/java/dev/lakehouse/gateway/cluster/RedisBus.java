@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The bus over Redis (Lettuce, one command connection and one subscription per replica, both reconnecting by
  * themselves). A live session is one key {@code gw:session:<hash>} whose TTL is the idle timeout; a replica
  * refreshes it at most every quarter of that. Directed messages go to channel {@code gw:replica:<id>}, cancellations
- * to {@code gw:all}. When Redis does not answer within {@code gateway.cluster.redis-timeout}, a session this replica
+ * and server-initiated messages for a session's GET stream to {@code gw:all}. When Redis does not answer within {@code gateway.cluster.redis-timeout}, a session this replica
  * does not hold is taken as alive or not per {@code gateway.cluster.sessions-fail-open} (its id is signed either way),
  * and messages are lost (the waiting call times out as it would without an answer); a warning says so.
  */
@@ -123,6 +123,12 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
         }
     }
 
+    /** Whether Redis was reached (subscribed, commands possible); Lettuce reconnects by itself afterwards. */
+    public boolean connected() {
+        StatefulRedisConnection<String, String> connection = commands;
+        return connection != null && connection.isOpen();
+    }
+
     @Override
     public String replicaId() {
         return replicaId;
@@ -188,6 +194,13 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     }
 
     @Override
+    public void broadcastToSession(String sessionId, String text) {
+        ObjectNode message = message("notify", sessionId);
+        message.put("message", text);
+        publish(BROADCAST, message);
+    }
+
+    @Override
     public boolean firstUse(String key, long ttlSeconds) {
         try {
             return "OK".equals(commands().sync().set("gw:used:" + key, "1", SetArgs.Builder.nx().ex(Math.max(1, ttlSeconds))));
@@ -230,6 +243,7 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
                 case "ended" -> target.sessionEnded(session);
                 case "response" -> target.clientResponse(session, message.path("request").asText(), message.path("response"));
                 case "cancel" -> target.cancel(session, message.path("request"));
+                case "notify" -> target.sessionMessage(session, message.path("message").asText());
                 default -> LOG.debug("ignored a cluster message of type {}", message.path("type").asText());
             }
         } catch (Exception e) {

@@ -32,11 +32,11 @@ public class ElicitationNotifier {
         if (e == null || !store.complete(elicitationId, clock.instant())) {
             return false;
         }
-        boolean sent = sessions.find(e.mcpSessionId()).map(session -> sessions.sendUnsolicited(session,
+        boolean sent = sessions.notifySession(e.mcpSessionId(),
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/elicitation/complete\",\"params\":{\"elicitationId\":\""
-                        + elicitationId + "\"}}")).orElse(false);
-        // without an open GET stream the notification waits for the client's next GET; a session on another replica
-        // is not told (its retry still succeeds)
+                        + elicitationId + "\"}}");
+        // without an open GET stream here, the replica that has one sends it (with replicas), or it waits for the
+        // client's next GET (one process)
         LOG.info("reconnect link of {}/{} completed (client notified now: {})", e.tenant(), e.connection(), sent);
         return true;
     }

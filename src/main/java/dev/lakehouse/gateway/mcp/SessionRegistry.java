@@ -151,18 +151,42 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
     }
 
     @Override
+    public void sessionMessage(String sessionId, String message) {
+        McpSession session = sessions.get(sessionId);
+        EventStream stream = session == null ? null : session.standaloneStream();
+        if (stream != null) {
+            stream.send(message);
+        }
+    }
+
+    /**
+     * A server-initiated message for a session by id, wherever its GET stream is open: here when it is open here,
+     * else through the bus to the replica that has it (when none has, it waits here for the client's next GET, or,
+     * with replicas, is lost: such messages are hints, e.g. a completed sign-in, and the client's retry works anyway).
+     * True when it was sent on an open stream of this replica.
+     */
+    public boolean notifySession(String sessionId, String message) {
+        McpSession local = sessionId == null ? null : sessions.get(sessionId);
+        if (local != null && local.standaloneStream() != null && sendUnsolicited(local, message)) {
+            return true;
+        }
+        if (sessionId != null && bus.shared()) {
+            bus.broadcastToSession(sessionId, message);
+            return false;
+        }
+        if (local != null && !local.isEnded()) {
+            sendUnsolicited(local, message);
+        }
+        return false;
+    }
+
+    @Override
     public void cancel(String sessionId, JsonNode requestId) {
         McpSession session = sessions.get(sessionId);
         McpCall call = session == null ? null : session.inFlight(requestId);
         if (call != null && !"initialize".equals(call.message().method())) {
             call.cancel();
         }
-    }
-
-    /** A live session by id, whoever owns it (server-initiated messages such as elicitation completions). */
-    public java.util.Optional<McpSession> find(String sessionId) {
-        McpSession session = sessionId == null ? null : sessions.get(sessionId);
-        return session == null || session.isEnded() ? java.util.Optional.empty() : java.util.Optional.of(session);
     }
 
     /** DELETE: the session ends here and on every replica, for good. */
