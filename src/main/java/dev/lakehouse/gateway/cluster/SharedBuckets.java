@@ -41,7 +41,8 @@ public class SharedBuckets implements DisposableBean {
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile ProxyManager<String> buckets;
-    private volatile long nextAttemptNanos;
+    private volatile boolean closed;
+    private volatile boolean warned;
 
     public SharedBuckets(ClusterProperties properties) {
         this.properties = properties;
@@ -55,6 +56,9 @@ public class SharedBuckets implements DisposableBean {
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(properties.redisTimeout())).build());
+        Thread connector = new Thread(this::connectUntilConnected, "cluster-buckets-connector");
+        connector.setDaemon(true);
+        connector.start();
     }
 
     /** Whether buckets are shared at all (Redis configured). */
@@ -68,8 +72,8 @@ public class SharedBuckets implements DisposableBean {
     }
 
     /**
-     * The shared bucket for {@code key}, or null while Redis has not been reached (a connection is tried at most once
-     * a second, on the caller's thread: the first calls after a start without Redis use the fallback).
+     * The shared bucket for {@code key}, or null while Redis has not been reached yet (a background thread tries once
+     * a second; meanwhile calls use the fallback).
      */
     public Bucket bucket(String key, Supplier<BucketConfiguration> configuration) {
         return bucket(key, configuration, Optimizations.batching());
@@ -96,31 +100,38 @@ public class SharedBuckets implements DisposableBean {
     }
 
     private ProxyManager<String> manager() {
-        ProxyManager<String> manager = buckets;
-        if (manager != null || client == null) {
-            return manager;
-        }
-        synchronized (this) {
-            if (buckets == null && System.nanoTime() >= nextAttemptNanos) {
-                nextAttemptNanos = System.nanoTime() + 1_000_000_000L;
-                try {
-                    connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                    buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                            .expirationAfterWrite(ExpirationAfterWriteStrategy
-                                    .basedOnTimeForRefillingBucketUpToMax(KEEP_IDLE_BUCKETS))
-                            .build();
-                    LOG.info("rate-limit buckets are shared through Redis");
-                } catch (RuntimeException e) {
+        return buckets;
+    }
+
+    /** Off the request path: a blackholed Redis must not hold calls for a connect timeout. */
+    private void connectUntilConnected() {
+        while (buckets == null && !closed) {
+            try {
+                connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy
+                                .basedOnTimeForRefillingBucketUpToMax(KEEP_IDLE_BUCKETS))
+                        .build();
+                LOG.info("rate-limit buckets are shared through Redis");
+            } catch (RuntimeException e) {
+                if (!warned) {
+                    warned = true;
                     LOG.warn("Redis not reachable for shared rate-limit buckets yet ({}); each replica limits alone "
-                            + "meanwhile", e.toString());
+                            + "meanwhile, retrying every second", e.toString());
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
-            return buckets;
         }
     }
 
     @Override
     public void destroy() {
+        closed = true;
         if (connection != null) {
             connection.close();
         }
