@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * What replicas of the gateway tell each other, and the little session state they share. Sessions themselves are
  * self-contained (signed ids, {@code SessionTokens}); what is shared is only whether a session is still alive (ended
  * by DELETE or idle on every replica), and the few messages that must reach the replica where a call runs: a client's
- * answer to a server request (addressed to the replica named in the request id) and a cancellation (broadcast, as
- * only the replica running the call knows it). Nothing else is broadcast: requests go to whichever replica the load
+ * answer to a server request (addressed to the replica named in the request id), a cancellation (broadcast, as
+ * only the replica running the call knows it) and the rest of an SSE stream a client resumed on another replica than
+ * the one that holds it (asked of the holder named in the stream id, relayed back to the asker only). Nothing else is broadcast: requests go to whichever replica the load
  * balancer picks. Without Redis ({@link LocalBus}) the gateway is one process and all of this stays in memory.
  */
 public interface ClusterBus {
@@ -51,6 +52,15 @@ public interface ClusterBus {
      */
     boolean firstUse(String key, long ttlSeconds);
 
+    /**
+     * A client resumed here (Last-Event-ID) a stream that {@code holderReplica} holds: asks it to relay the events
+     * after {@code afterSeq} to this replica.
+     */
+    void askForStream(String holderReplica, String sessionId, String streamId, long afterSeq);
+
+    /** Relays one part of a stream to the replica that asked for it. */
+    void sendStreamPart(String toReplica, String sessionId, String streamId, StreamPart part);
+
     /** Where messages from other replicas go (the session registry). */
     void listen(Listener listener);
 
@@ -63,5 +73,11 @@ public interface ClusterBus {
         void cancel(String sessionId, JsonNode requestId);
 
         void sessionMessage(String sessionId, String message);
+
+        /** Another replica asks for the rest of a stream this replica holds. */
+        void streamAsked(String fromReplica, String sessionId, String streamId, long afterSeq);
+
+        /** A part of a stream this replica asked for. */
+        void streamPart(String sessionId, String streamId, StreamPart part);
     }
 }

@@ -56,6 +56,14 @@ public final class LocalBus implements ClusterBus {
     }
 
     @Override
+    public void askForStream(String holderReplica, String sessionId, String streamId, long afterSeq) {
+    }
+
+    @Override
+    public void sendStreamPart(String toReplica, String sessionId, String streamId, StreamPart part) {
+    }
+
+    @Override
     public void listen(Listener listener) {
     }
 }

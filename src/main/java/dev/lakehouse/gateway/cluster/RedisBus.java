@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * The bus over Redis (Lettuce, one command connection and one subscription per replica, both reconnecting by
  * themselves). A live session is one key {@code gw:session:<hash>} whose TTL is the idle timeout; a replica
  * refreshes it at most every quarter of that. Directed messages go to channel {@code gw:replica:<id>}, cancellations
- * and server-initiated messages for a session's GET stream to {@code gw:all}. When Redis does not answer within {@code gateway.cluster.redis-timeout}, a session this replica
- * does not hold is taken as alive or not per {@code gateway.cluster.sessions-fail-open} (its id is signed either way),
- * and messages are lost (the waiting call times out as it would without an answer); a warning says so.
+ * and server-initiated messages for a session's GET stream to {@code gw:all}; pub/sub relays and never stores, so
+ * the events of a stream resumed on another replica pass through Redis and are gone. When Redis does not answer
+ * within {@code gateway.cluster.redis-timeout}, a session this replica does not hold is taken as alive or not per
+ * {@code gateway.cluster.sessions-fail-open} (its id is signed either way), and messages are lost (the waiting call
+ * times out as it would without an answer; a resumed stream ends and the client resumes again); a warning says so.
  */
 public final class RedisBus implements ClusterBus, AutoCloseable {
 
@@ -201,6 +203,26 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
     }
 
     @Override
+    public void askForStream(String holderReplica, String sessionId, String streamId, long afterSeq) {
+        ObjectNode message = message("resume", sessionId);
+        message.put("stream", streamId);
+        message.put("after", afterSeq);
+        publish(channelOf(holderReplica), message);
+    }
+
+    @Override
+    public void sendStreamPart(String toReplica, String sessionId, String streamId, StreamPart part) {
+        ObjectNode message = message("part", sessionId);
+        message.put("stream", streamId);
+        message.put("kind", part.kind().name());
+        message.put("seq", part.seq());
+        if (part.json() != null) {
+            message.put("json", part.json());
+        }
+        publish(channelOf(toReplica), message);
+    }
+
+    @Override
     public boolean firstUse(String key, long ttlSeconds) {
         try {
             return "OK".equals(commands().sync().set("gw:used:" + key, "1", SetArgs.Builder.nx().ex(Math.max(1, ttlSeconds))));
@@ -244,6 +266,11 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
                 case "response" -> target.clientResponse(session, message.path("request").asText(), message.path("response"));
                 case "cancel" -> target.cancel(session, message.path("request"));
                 case "notify" -> target.sessionMessage(session, message.path("message").asText());
+                case "resume" -> target.streamAsked(message.path("from").asText(), session,
+                        message.path("stream").asText(), message.path("after").asLong());
+                case "part" -> target.streamPart(session, message.path("stream").asText(), new StreamPart(
+                        StreamPart.Kind.valueOf(message.path("kind").asText()), message.path("seq").asLong(),
+                        message.hasNonNull("json") ? message.path("json").asText() : null));
                 default -> LOG.debug("ignored a cluster message of type {}", message.path("type").asText());
             }
         } catch (Exception e) {

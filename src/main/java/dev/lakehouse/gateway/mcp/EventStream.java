@@ -28,8 +28,11 @@ public final class EventStream {
     record Event(long seq, String json) {
     }
 
-    /** A piece of bytes for the reader and the cursor it reached (heartbeats keep the cursor). */
-    record Chunk(byte[] bytes, long cursor) {
+    /**
+     * A piece of bytes for the reader and the cursor it reached; {@code json} is the event's message (null for a
+     * heartbeat, which keeps the cursor).
+     */
+    record Chunk(byte[] bytes, long cursor, String json) {
     }
 
     public EventStream(String id, int capacity) {
@@ -57,6 +60,18 @@ public final class EventStream {
         lastActivityNanos = System.nanoTime();
         notifyAll();
         return true;
+    }
+
+    /**
+     * Appends an event relayed from the replica that holds the original stream, under the original's sequence
+     * number (so the ids a client sees are the same as if it had read there); an event already seen is ignored.
+     */
+    synchronized void sendRelayed(long seq, String json) {
+        if (finished || seq < nextSeq) {
+            return;
+        }
+        nextSeq = seq;
+        send(json);
     }
 
     /** No more events will come; readers drain what is left and then end. */
@@ -114,7 +129,7 @@ public final class EventStream {
             for (Event event : events) {
                 if (event.seq() > cursor) {
                     lastActivityNanos = System.nanoTime();
-                    return new Chunk(format(event), event.seq());
+                    return new Chunk(format(event), event.seq(), event.json());
                 }
             }
             if (finished) {
@@ -133,7 +148,7 @@ public final class EventStream {
             }
             long heartbeatDue = silentSince + heartbeatMillis * 1_000_000L;
             if (now - heartbeatDue >= 0) {
-                return new Chunk(HEARTBEAT, cursor);
+                return new Chunk(HEARTBEAT, cursor, null);
             }
             long waitNanos = Math.min(heartbeatDue - now, deadlineNanos - now);
             wait(Math.max(1, waitNanos / 1_000_000L));
@@ -160,6 +175,15 @@ public final class EventStream {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * The replica that holds a stream: stream ids begin with its id and {@code ~} ({@link SessionRegistry}), so a
+     * Last-Event-ID arriving at another replica says where the rest of the stream is. Null when it names none.
+     */
+    static String replicaOf(String streamId) {
+        int tilde = streamId == null ? -1 : streamId.indexOf('~');
+        return tilde <= 0 ? null : streamId.substring(0, tilde);
     }
 
     static String streamIdOf(String lastEventId) {

@@ -20,6 +20,7 @@ public record McpProperties(
         Duration getStreamMaxLifetime,
         Duration streamResumeWindow,
         int streamBufferEvents,
+        Duration streamRelayTimeout,
         Duration clientRequestTimeout,
         int toolsPageSize,
         String serverName,

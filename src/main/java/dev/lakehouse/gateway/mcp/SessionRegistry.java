@@ -4,12 +4,14 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.gateway.cluster.ClusterBus;
+import dev.lakehouse.gateway.cluster.StreamPart;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,9 @@ import org.springframework.stereotype.Component;
  * a replica that has not seen a session yet takes it up from its id, once the cluster bus says it is alive (one Redis
  * round trip, the first time only); a session answers only to the owner that created it. Ending a session (DELETE)
  * ends it on every replica; idleness ends it where it was idle, and everywhere once no replica has served it for
- * the idle timeout. Messages for a call of another replica (a client's answer, a cancellation) go over the bus.
+ * the idle timeout. Messages for a call of another replica (a client's answer, a cancellation) go over the bus, and
+ * so does the rest of an SSE stream a client resumes (Last-Event-ID) on another replica than the one that holds it:
+ * stream ids name their replica, which relays the events after the client's cursor to the replica it reconnected to.
  */
 @Component("mcpSessions")
 public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
@@ -40,6 +44,14 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
         t.setDaemon(true);
         return t;
     });
+    /** Relays of streams this replica holds to replicas where their clients resumed them: one thread per relay. */
+    private final ExecutorService relays = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mcp-stream-relay");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Streams asked of another replica that has not answered yet, by stream id. */
+    private final Map<String, EventStream> awaitedRelays = new ConcurrentHashMap<>();
 
     public SessionRegistry(McpProperties properties, SessionTokens tokens, ClusterBus bus) {
         this.properties = properties;
@@ -207,7 +219,7 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
 
     /** Opens the SSE stream that carries the answer to one POSTed request. */
     public EventStream newStream(McpSession session) {
-        EventStream stream = new EventStream(randomId(12), properties.streamBufferEvents());
+        EventStream stream = new EventStream(newStreamId(), properties.streamBufferEvents());
         if (session != null) {
             session.addStream(stream);
         }
@@ -221,18 +233,22 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
     public SseReader openGetStream(McpSession session, String lastEventId) {
         if (lastEventId != null && !lastEventId.isBlank()) {
             String streamId = EventStream.streamIdOf(lastEventId);
-            EventStream stream = streamId == null ? null : session.stream(streamId);
-            long[] seq = stream == null ? null : EventStream.parseSeq(lastEventId, streamId);
-            if (stream == null || seq == null) {
+            long[] seq = streamId == null ? null : EventStream.parseSeq(lastEventId, streamId);
+            EventStream stream = seq == null ? null : session.stream(streamId);
+            if (stream == null && seq != null) {
+                stream = relayFromHolder(session, streamId, seq[0]);
+            }
+            if (stream == null) {
                 // unknown, finished and delivered, or someone else's: nothing to replay; end at once
-                EventStream empty = new EventStream(randomId(12), 1);
+                EventStream empty = new EventStream(newStreamId(), 1);
                 empty.finish();
                 return new SseReader(empty, 0, null, heartbeatMillis(), 0, () -> { });
             }
-            return new SseReader(stream, seq[0], null, heartbeatMillis(),
-                    properties.getStreamMaxLifetime().toMillis(), () -> session.removeStream(stream));
+            EventStream resumed = stream;
+            return new SseReader(resumed, seq[0], null, heartbeatMillis(),
+                    properties.getStreamMaxLifetime().toMillis(), () -> session.removeStream(resumed));
         }
-        EventStream standalone = new EventStream(randomId(12), properties.streamBufferEvents());
+        EventStream standalone = new EventStream(newStreamId(), properties.streamBufferEvents());
         session.takeUndelivered().forEach(standalone::send);
         EventStream previous = session.standaloneStream();
         session.standaloneStream(standalone);
@@ -243,6 +259,100 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
                 ? standalone.primingEvent(properties.sseRetry().toMillis()) : null;
         return new SseReader(standalone, 0, priming, heartbeatMillis(), properties.getStreamMaxLifetime().toMillis(),
                 () -> { });
+    }
+
+    /** Stream ids begin with the replica that holds the stream, so a resume elsewhere knows whom to ask. */
+    private String newStreamId() {
+        return bus.replicaId() + "~" + randomId(12);
+    }
+
+    /**
+     * A stream of this session held by another replica (the client reconnected through the load balancer): a local
+     * stream of the same id that the holder fills over the bus from {@code afterSeq} on. Null when the id names no
+     * other replica, or without a shared bus. When the holder does not answer within the relay timeout (it died),
+     * the stream ends empty, as a resume of an unknown stream does.
+     */
+    private EventStream relayFromHolder(McpSession session, String streamId, long afterSeq) {
+        String holder = EventStream.replicaOf(streamId);
+        if (!bus.shared() || holder == null || holder.equals(bus.replicaId())) {
+            return null;
+        }
+        EventStream relayed = new EventStream(streamId, properties.streamBufferEvents());
+        session.addStream(relayed);
+        awaitedRelays.put(streamId, relayed);
+        bus.askForStream(holder, session.id(), streamId, afterSeq);
+        sweeper.schedule(() -> {
+            if (awaitedRelays.remove(streamId, relayed)) {
+                LOG.warn("replica {} did not relay a resumed stream within {}; the client's resume ends empty",
+                        holder, properties.streamRelayTimeout());
+                session.removeStream(relayed);
+                relayed.finish();
+            }
+        }, properties.streamRelayTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return relayed;
+    }
+
+    /** The holder's side: relays the rest of a stream of one of its sessions to the replica where it was resumed. */
+    @Override
+    public void streamAsked(String fromReplica, String sessionId, String streamId, long afterSeq) {
+        McpSession session = sessions.get(sessionId);
+        EventStream stream = session == null ? null : session.stream(streamId);
+        if (stream == null) {
+            bus.sendStreamPart(fromReplica, sessionId, streamId, StreamPart.ended(true));
+            return;
+        }
+        relays.execute(() -> relay(fromReplica, session, stream, afterSeq));
+    }
+
+    /**
+     * Reads the stream as a client's reader would (taking it from any previous reader) and sends every event to the
+     * replica that asked; ends when the stream is delivered, another reader takes it, or the stream's lifetime passes.
+     */
+    private void relay(String toReplica, McpSession session, EventStream stream, long afterSeq) {
+        Object reader = new Object();
+        stream.attach(reader);
+        bus.sendStreamPart(toReplica, session.id(), stream.id(), StreamPart.opened());
+        long deadline = System.nanoTime() + properties.getStreamMaxLifetime().toNanos();
+        long cursor = afterSeq;
+        try {
+            EventStream.Chunk chunk;
+            while ((chunk = stream.next(reader, cursor, heartbeatMillis(), deadline)) != null) {
+                if (chunk.json() != null) {
+                    bus.sendStreamPart(toReplica, session.id(), stream.id(), StreamPart.event(chunk.cursor(), chunk.json()));
+                    cursor = chunk.cursor();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stream.detach(reader);
+            boolean complete = stream.isDelivered();
+            if (complete) {
+                session.removeStream(stream);
+            }
+            bus.sendStreamPart(toReplica, session.id(), stream.id(), StreamPart.ended(complete));
+        }
+    }
+
+    /** The asker's side: what the holder relays goes into the local stream the client reads. */
+    @Override
+    public void streamPart(String sessionId, String streamId, StreamPart part) {
+        McpSession session = sessions.get(sessionId);
+        EventStream relayed = session == null ? null : session.stream(streamId);
+        if (relayed == null) {
+            return;
+        }
+        awaitedRelays.remove(streamId, relayed);
+        switch (part.kind()) {
+            case OPENED -> { }
+            case EVENT -> relayed.sendRelayed(part.seq(), part.json());
+            case COMPLETE -> relayed.finish();
+            case INTERRUPTED -> {
+                // the client reconnects and asks again, wherever it lands; what arrived so far is delivered first
+                session.removeStream(relayed);
+                relayed.disconnectReader();
+            }
+        }
     }
 
     /** The reader for the SSE answer of a POST; the stream is forgotten once fully delivered. */
@@ -287,6 +397,7 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
     @Override
     public void destroy() {
         sweeper.shutdownNow();
+        relays.shutdownNow();
         sessions.values().forEach(McpSession::end);
         sessions.clear();
     }

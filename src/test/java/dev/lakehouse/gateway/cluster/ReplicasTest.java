@@ -156,7 +156,7 @@ class ReplicasTest {
 
         for (Phase phase : List.of(one, three, stateless)) {
             assertThat(phase.notFound()).as(phase.name() + ": session not found").isZero();
-            assertThat(phase.failed()).as(phase.name() + ": failed calls").isZero();
+            assertThat(phase.failed()).as(phase.name() + ": failed calls; first replies: " + failureSamples).isZero();
         }
         // liveness: one SET per session, one EXISTS the first time each other replica takes it up; never per call
         assertThat(three.sessionCommands()).as("session commands at 3 replicas").isLessThanOrEqualTo(3L * SESSIONS + 50);
@@ -183,6 +183,7 @@ class ReplicasTest {
                 calls.incrementAndGet();
                 if (init.status() != 200 || session == null) {
                     failed.incrementAndGet();
+                    keepSample(init);
                     return null;
                 }
                 for (int c = 0; c < CALLS_PER_SESSION; c++) {
@@ -192,6 +193,7 @@ class ReplicasTest {
                         notFound.incrementAndGet();
                     } else if (reply.status() != 200 || !reply.body().contains("\"catalogs")) {
                         failed.incrementAndGet();
+                        keepSample(reply);
                     }
                 }
                 return null;
@@ -229,6 +231,7 @@ class ReplicasTest {
                     calls.incrementAndGet();
                     if (reply.status() != 200 || !reply.body().contains("\"resultType\":\"complete\"")) {
                         failed.incrementAndGet();
+                        keepSample(reply);
                     }
                 }
                 return null;
@@ -239,6 +242,16 @@ class ReplicasTest {
         }
         clients.shutdown();
         return phase("3 replicas, 2026-07-28 sequences", calls.get(), 0, failed.get(), started, before);
+    }
+
+    /** The first few failed replies, so a failure says what the client saw. */
+    private final java.util.Queue<String> failureSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void keepSample(Reply reply) {
+        if (failureSamples.size() < 5) {
+            String body = reply.body();
+            failureSamples.add(reply.status() + " " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
+        }
     }
 
     private static Phase phase(String name, int calls, int notFound, int failed, long started, Map<String, Long> before) {
@@ -409,6 +422,48 @@ class ReplicasTest {
     }
 
     /**
+     * A client's POST answer (a 6 s statement with progress) is cut after its first progress event; the client
+     * resumes with GET and Last-Event-ID on replica 2, which asks replica 1 (named in the stream id) for the rest:
+     * the later progress events and the result arrive under replica 1's event ids, after the cursor, nothing before.
+     */
+    @Test
+    void aStreamCutOnOneReplicaIsResumedOnAnother() throws Exception {
+        String one = "http://127.0.0.1:" + replicaPorts[0] + "/mcp";
+        String two = "http://127.0.0.1:" + replicaPorts[1] + "/mcp";
+        String session = post(one, null, Map.of(), initialize(4)).header("Mcp-Session-Id");
+        assertThat(session).isNotNull();
+        HttpURLConnection running = open(one, session, Map.of());
+        write(running, message(11, "tools/call", Map.of("name", "execute_sql", "arguments",
+                Map.of("statement", "SELECT sleep(6) AS s"), "_meta", Map.of("progressToken", "resume-me"))));
+        assertThat(running.getResponseCode()).isEqualTo(200);
+        String lastEventId;
+        try (InputStream stream = running.getInputStream()) {
+            lastEventId = readEventIdOf(stream, "notifications/progress");
+        }
+        running.disconnect();
+        assertThat(lastEventId).startsWith("replica-1~");
+        long cursor = Long.parseLong(lastEventId.substring(lastEventId.lastIndexOf('.') + 1));
+
+        HttpURLConnection resumed = open(two, session, Map.of("Last-Event-ID", lastEventId,
+                "Accept", "text/event-stream"));
+        resumed.setRequestMethod("GET");
+        assertThat(resumed.getResponseCode()).isEqualTo(200);
+        String rest;
+        try (InputStream stream = resumed.getInputStream()) {
+            rest = new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String streamId = lastEventId.substring(0, lastEventId.lastIndexOf('.'));
+        Matcher ids = Pattern.compile("(?m)^id: (\\S+)$").matcher(rest);
+        List<Long> seqs = new ArrayList<>();
+        while (ids.find()) {
+            assertThat(ids.group(1)).startsWith(streamId + ".");
+            seqs.add(Long.parseLong(ids.group(1).substring(streamId.length() + 1)));
+        }
+        assertThat(seqs).isNotEmpty().isSorted().allMatch(seq -> seq > cursor);
+        assertThat(rest).contains("\"id\":11").contains("\"result\"").doesNotContain("\"isError\":true");
+    }
+
+    /**
      * Last: replica 3 is killed (SIGKILL) while sessions run through HAProxy. Calls it had in flight fail (the client
      * sees the connection end or a 502); every other call goes on on replicas 1 and 2, sessions begun on replica 3
      * included, with no "session not found".
@@ -537,6 +592,28 @@ class ReplicasTest {
                 line.setLength(0);
                 if (text.startsWith("data:") && text.contains(marker)) {
                     return text.substring(5).trim();
+                }
+            } else {
+                line.append((char) c);
+            }
+        }
+        throw new AssertionError("no SSE event containing " + marker);
+    }
+
+    /** Reads SSE events until one whose data contains {@code marker}; returns that event's id. */
+    private static String readEventIdOf(InputStream stream, String marker) throws IOException {
+        StringBuilder line = new StringBuilder();
+        String id = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int c;
+        while (System.nanoTime() < deadline && (c = stream.read()) != -1) {
+            if (c == '\n') {
+                String text = line.toString();
+                line.setLength(0);
+                if (text.startsWith("id:")) {
+                    id = text.substring(3).trim();
+                } else if (text.startsWith("data:") && text.contains(marker)) {
+                    return id;
                 }
             } else {
                 line.append((char) c);

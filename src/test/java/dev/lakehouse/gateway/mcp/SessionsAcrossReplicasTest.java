@@ -30,7 +30,7 @@ class SessionsAcrossReplicasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final McpProperties PROPERTIES = new McpProperties(List.of(), List.of(), 1_000_000,
             Duration.ofMinutes(5), 100, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10),
-            Duration.ofMinutes(2), 100, Duration.ofMinutes(1), 50, "gw", "1", "", Duration.ofSeconds(60));
+            Duration.ofMinutes(2), 100, Duration.ofSeconds(3), Duration.ofMinutes(1), 50, "gw", "1", "", Duration.ofSeconds(60));
 
     private RedisBus busA;
     private RedisBus busB;
@@ -89,6 +89,63 @@ class SessionsAcrossReplicasTest {
         assertThatThrownBy(() -> a.require(onA.id(), "demo/alice")).isInstanceOf(McpTransportException.class);
         assertThatThrownBy(() -> b.require(onA.id(), "demo/alice")).isInstanceOf(McpTransportException.class);
         assertThat(get).isNotNull();
+    }
+
+    /**
+     * A POST answer's stream held by A, dropped after its first event; the client resumes with Last-Event-ID on B:
+     * B relays what A still sends, under A's event ids, and ends when A's stream is done. A second resume of the
+     * delivered stream, on either replica, replays nothing.
+     */
+    @Test
+    void aStreamHeldByOneReplicaIsResumedOnTheOther() throws Exception {
+        McpSession onA = a.create("demo/alice", "2025-11-25", JSON.readTree("{}"), null);
+        McpSession onB = b.require(onA.id(), "demo/alice");
+        EventStream answer = a.newStream(onA);
+        assertThat(EventStream.replicaOf(answer.id())).isEqualTo(busA.replicaId());
+        SseReader dropped = a.openPostStream(onA, answer);
+        answer.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}");
+        String first = readEvent(dropped);
+        assertThat(first).startsWith("id: " + answer.id() + ".1\n");
+        dropped.close();
+
+        SseReader resumed = b.openGetStream(onB, answer.id() + ".1");
+        answer.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":2}}");
+        answer.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}");
+        answer.finish();
+        String rest = new String(resumed.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(rest).contains("id: " + answer.id() + ".2\n").contains("\"progress\":2")
+                .contains("id: " + answer.id() + ".3\n").contains("\"id\":7").doesNotContain("\"progress\":1");
+        // delivered through B: A forgets the stream, and nothing is replayed again anywhere
+        await().atMost(Duration.ofSeconds(5)).until(() -> onA.stream(answer.id()) == null);
+        assertThat(b.openGetStream(onB, answer.id() + ".1").readAllBytes()).isEmpty();
+        assertThat(a.openGetStream(onA, answer.id() + ".1").readAllBytes()).isEmpty();
+    }
+
+    /** A resume naming a replica that does not answer (it died) ends empty after the relay timeout, not never. */
+    @Test
+    void aResumeOfAStreamWhoseReplicaIsGoneEndsEmpty() throws Exception {
+        McpSession onA = a.create("demo/alice", "2025-11-25", JSON.readTree("{}"), null);
+        McpSession onB = b.require(onA.id(), "demo/alice");
+        long started = System.nanoTime();
+        SseReader resumed = b.openGetStream(onB, "gone-replica~abcdefghijklmnop.4");
+        assertThat(resumed.readAllBytes()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    /** Reads one SSE event (up to its blank line) from a reader. */
+    private static String readEvent(SseReader reader) throws java.io.IOException {
+        StringBuilder event = new StringBuilder();
+        int c;
+        while ((c = reader.read()) != -1) {
+            event.append((char) c);
+            if (event.toString().endsWith("\n\n") && event.toString().startsWith("id: ") && !event.toString().contains("data: \n")) {
+                return event.toString();
+            }
+            if (event.toString().endsWith("\n\n")) {
+                event.setLength(0);
+            }
+        }
+        return event.toString();
     }
 
     /** The first event of the stream, waiting up to 5 s for it (the bus delivers asynchronously). */
