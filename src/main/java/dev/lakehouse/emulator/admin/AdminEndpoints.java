@@ -188,7 +188,9 @@ public final class AdminEndpoints {
                 .put("rate_limited", counts.rateLimited())
                 .put("window_limited", counts.windowLimited())
                 .put("concurrency_limited", counts.concurrencyLimited())
-                .put("fault_limited", counts.faultLimited()));
+                .put("fault_limited", counts.faultLimited())
+                .put("first_received_ms", requestLog.firstReceivedMillis(family))
+                .put("last_received_ms", requestLog.lastReceivedMillis(family)));
         ObjectNode token = body.putObject("token_requests");
         requestLog.tokenRequests().forEach(token::put);
         return body;

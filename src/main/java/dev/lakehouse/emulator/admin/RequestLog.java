@@ -39,6 +39,9 @@ public final class RequestLog {
     private final Map<String, AtomicLong> tokenRequests = new LinkedHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong[] received = counters();
+    /** Epoch milliseconds of each family's first and latest request since the last reset (0: none): its pace. */
+    private final AtomicLong[] firstAt = counters();
+    private final AtomicLong[] lastAt = counters();
     private final AtomicLong[][] limited = new AtomicLong[Limit.values().length][];
 
     public RequestLog() {
@@ -66,6 +69,19 @@ public final class RequestLog {
         total.incrementAndGet();
         counts.computeIfAbsent(method + " " + path, k -> new AtomicLong()).incrementAndGet();
         received[family.ordinal()].incrementAndGet();
+        long now = System.currentTimeMillis();
+        firstAt[family.ordinal()].compareAndSet(0, now);
+        lastAt[family.ordinal()].accumulateAndGet(now, Math::max);
+    }
+
+    /** Epoch milliseconds of the family's first request since the last reset, 0 when none came. */
+    public long firstReceivedMillis(ApiFamily family) {
+        return firstAt[family.ordinal()].get();
+    }
+
+    /** Epoch milliseconds of the family's latest request, 0 when none came. */
+    public long lastReceivedMillis(ApiFamily family) {
+        return lastAt[family.ordinal()].get();
     }
 
     /** A request of this family was answered 429 for the given reason. */
@@ -126,8 +142,10 @@ public final class RequestLog {
         counts.clear();
         total.set(0);
         tokenRequests.values().forEach(counter -> counter.set(0));
-        for (AtomicLong counter : received) {
-            counter.set(0);
+        for (AtomicLong[] perFamily : List.of(received, firstAt, lastAt)) {
+            for (AtomicLong counter : perFamily) {
+                counter.set(0);
+            }
         }
         for (AtomicLong[] byFamily : limited) {
             for (AtomicLong counter : byFamily) {

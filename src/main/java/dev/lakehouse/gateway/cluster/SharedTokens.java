@@ -6,6 +6,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.UninterruptibleBlockingStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,37 @@ public final class SharedTokens {
             }
         }
         return fallback() != null && local.tryConsume(1);
+    }
+
+    /**
+     * Takes the next token even when it is not there yet: the bucket's state records the reservation at once (in
+     * Redis for all replicas), so replicas waiting on one bucket are served in turn at exactly its pace instead of
+     * polling for tokens and losing the ones that come between two polls (a bucket of capacity 1 keeps no spare).
+     *
+     * @return nanoseconds until the reserved token is the caller's (0: now), or -1 when that would be later than
+     *         {@code maxWaitNanos} (nothing reserved)
+     */
+    public long reserve(long maxWaitNanos) {
+        Bucket bucket = shared();
+        if (bucket != null) {
+            try {
+                return reserve(bucket, maxWaitNanos);
+            } catch (RuntimeException e) {
+                down(e);
+            }
+        }
+        return fallback() != null ? reserve(local, maxWaitNanos) : -1;
+    }
+
+    private long reserve(Bucket bucket, long maxWaitNanos) {
+        long[] wait = {0};
+        // the blocking API's reservation without its sleep: the "park" only notes how long the caller must wait
+        UninterruptibleBlockingStrategy noteTheWait = nanos -> wait[0] = nanos;
+        if (!bucket.asBlocking().tryConsumeUninterruptibly(1, maxWaitNanos, noteTheWait)) {
+            return -1;
+        }
+        lastRemaining = 0;
+        return wait[0];
     }
 
     /**

@@ -29,6 +29,8 @@ public final class UpstreamLimit {
     private static final long IN_FLIGHT_MAX_AGE = 300L * SECOND;
     /** While the window is full of calls still in flight, how often the pump looks again. */
     private static final long IN_FLIGHT_POLL = 10_000_000L;
+    /** The furthest ahead a waiting call reserves its token; later turns are looked at again when nearer. */
+    private static final long RESERVE_AHEAD_MAX = 5L * SECOND;
     /** Fewer answers in the learn window than this do not measure a limit: the 429 then cuts by the factor only. */
     private static final int MIN_ANSWERS_TO_MEASURE = 3;
 
@@ -80,6 +82,8 @@ public final class UpstreamLimit {
     private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
     private long pausedUntil;
     private boolean pumpScheduled;
+    /** When the token this key reserved for its queue's head is due (-1: none reserved). */
+    private long reservedUntil = -1;
     private long lastDecrease;
     private long lastIncrease;
     private long backlogSince = -1;
@@ -173,7 +177,7 @@ public final class UpstreamLimit {
         long retryAfter;
         synchronized (this) {
             long now = clock.getAsLong();
-            boolean open = now >= pausedUntil && queue.isEmpty() && !windowFull(now);
+            boolean open = now >= pausedUntil && queue.isEmpty() && reservedUntil < 0 && !windowFull(now);
             if (open && bucket.tryConsume()) {
                 noteRelease(now, 0);
                 return Outcome.PROCEED;
@@ -224,6 +228,8 @@ public final class UpstreamLimit {
         long delay;
         if (now < pausedUntil) {
             delay = pausedUntil - now;
+        } else if (reservedUntil >= 0) {
+            delay = Math.max(MIN_TIMER_NANOS, reservedUntil - now);
         } else if (windowFull(now)) {
             delay = answered.isEmpty() ? IN_FLIGHT_POLL
                     : Math.max(MIN_TIMER_NANOS, answered.peekFirst() + properties.learnWindow().toNanos() - now + 1);
@@ -262,7 +268,7 @@ public final class UpstreamLimit {
                         queue.pollFirst();
                         continue;
                     }
-                    if (windowFull(now) || !bucket.tryConsume()) {
+                    if (windowFull(now) || !tokenForHead(now)) {
                         break;
                     }
                     queue.pollFirst();
@@ -277,6 +283,28 @@ public final class UpstreamLimit {
             schedulePump(now);
         }
         go.forEach(waiter -> continuations.execute(waiter::proceed));
+    }
+
+    /**
+     * Whether the queue's head may go now: a token is free, or the one reserved for it earlier is due. Otherwise
+     * the next token is reserved (when due within {@link #RESERVE_AHEAD_MAX}) and the pump sleeps until then.
+     */
+    private boolean tokenForHead(long now) {
+        if (reservedUntil >= 0) {
+            if (now < reservedUntil) {
+                return false;
+            }
+            reservedUntil = -1;
+            return true;
+        }
+        long wait = bucket.reserve(RESERVE_AHEAD_MAX);
+        if (wait == 0) {
+            return true;
+        }
+        if (wait > 0) {
+            reservedUntil = now + wait;
+        }
+        return false;
     }
 
     private void noteRelease(long now, long waitedNanos) {

@@ -311,6 +311,12 @@ class ReplicasTest {
     @Test
     void threeReplicasStormingOneFamilyAdmitTheLimitOnceNotThreeTimes() throws Exception {
         String admin = "http://127.0.0.1:" + acme + "/emulator/admin/requests";
+        // one call per replica first: a cold replica's first call takes long enough on this machine to bunch the
+        // arrivals after it, which would make the pace the workspace sees look faster than the release pace
+        for (int port : replicaPorts) {
+            assertThat(listClustersStateless(port).body()).contains("\"clusters");
+        }
+        Thread.sleep(1000);
         HttpURLConnection clear = (HttpURLConnection) URI.create(admin).toURL().openConnection();
         clear.setRequestMethod("DELETE");
         assertThat(clear.getResponseCode()).isEqualTo(200);
@@ -319,11 +325,7 @@ class ReplicasTest {
         long started = System.nanoTime();
         for (int port : replicaPorts) {
             for (int i = 0; i < STORM_CALLS_PER_REPLICA; i++) {
-                calls.add(storm.submit(() -> post("http://127.0.0.1:" + port + "/mcp", null, Map.of(
-                        "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "list_clusters"),
-                        message(1, "tools/call", Map.of("name", "list_clusters", "arguments", Map.of(),
-                                "_meta", Map.of("io.modelcontextprotocol/protocolVersion", "2026-07-28",
-                                        "io.modelcontextprotocol/clientCapabilities", Map.of()))))));
+                calls.add(storm.submit(() -> listClustersStateless(port)));
             }
         }
         int ok = 0;
@@ -344,16 +346,27 @@ class ReplicasTest {
                 upstream += route.getValue().asLong();
             }
         }
-        // the first call goes at once (burst 1): the other n-1 follow at the shared pace
-        double rate = (upstream - 1) / seconds;
-        System.out.printf("replicas storm: %d calls over 3 replicas, %d answered, %d reached the workspace in %.1f s: "
-                + "%.2f calls/s against a shared limit of %d/s%n", calls.size(), ok, upstream, seconds, rate, CLUSTERS_LIMIT);
+        // the pace the workspace saw, from its first clusters call to its last: the first goes at once (burst 1), the
+        // other n-1 follow at the shared pace (the client's own time includes the replicas' start of the storm)
+        JsonNode clustersFamily = JSON.readTree(URI.create(admin).toURL().openStream()).path("families").path("clusters");
+        double upstreamSeconds = (clustersFamily.path("last_received_ms").asLong()
+                - clustersFamily.path("first_received_ms").asLong()) / 1000.0;
+        double rate = (upstream - 1) / upstreamSeconds;
+        System.out.printf("replicas storm: %d calls over 3 replicas, %d answered in %.1f s, %d reached the workspace over "
+                + "%.1f s: %.2f calls/s against a shared limit of %d/s%n", calls.size(), ok, seconds, upstream,
+                upstreamSeconds, rate, CLUSTERS_LIMIT);
         assertThat(ok).as("every call absorbed and answered").isEqualTo(calls.size());
         assertThat(upstream).isEqualTo(calls.size());
-        // never above the one limit (+5 %); below it by what the replicas' timers lose racing for the shared tokens,
-        // but far from a stall
-        assertThat(rate).as("admitted rate of three replicas together").isLessThanOrEqualTo(CLUSTERS_LIMIT * 1.05)
-                .isGreaterThan(CLUSTERS_LIMIT * 0.5);
+        // within 5 % of the one limit: replicas reserve their turns in the shared bucket, so none is lost between polls
+        assertThat(rate).as("admitted rate of three replicas together").isBetween(CLUSTERS_LIMIT * 0.95, CLUSTERS_LIMIT * 1.05);
+    }
+
+    /** One 2026-07-28 (sessionless) {@code list_clusters} call straight at a replica. */
+    private static Reply listClustersStateless(int port) {
+        return post("http://127.0.0.1:" + port + "/mcp", null, Map.of("MCP-Protocol-Version", "2026-07-28",
+                "Mcp-Method", "tools/call", "Mcp-Name", "list_clusters"), message(1, "tools/call", Map.of("name",
+                "list_clusters", "arguments", Map.of(), "_meta", Map.of("io.modelcontextprotocol/protocolVersion",
+                "2026-07-28", "io.modelcontextprotocol/clientCapabilities", Map.of()))));
     }
 
     /** A statement submitted on replica 1 is resumed on replica 2: statement handles live in the shared database. */
