@@ -10,11 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -39,9 +37,6 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
 
     private final String replicaId;
     private final boolean failOpen;
-    /** How long the handshake of a new connection may take. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
     private final RedisClient client;
     private final String where;
     private volatile StatefulRedisConnection<String, String> commands;
@@ -55,51 +50,32 @@ public final class RedisBus implements ClusterBus, AutoCloseable {
         this.replicaId = replicaId;
         this.failOpen = failOpen;
         RedisURI uri = RedisURI.create(redisUrl);
-        // the handshake of a new connection may take longer than one command on a busy machine
-        uri.setTimeout(CONNECT_TIMEOUT);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                // commands while disconnected fail at once instead of queueing until Redis returns
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+        this.client = RedisClients.create(uri, timeout);
         this.where = uri.getHost() + ":" + uri.getPort();
         // a gateway starts without Redis too: it keeps trying, and serves meanwhile as the fallback says
-        Thread connector = new Thread(this::connectUntilConnected, "cluster-redis-connector");
-        connector.setDaemon(true);
-        connector.start();
+        RedisClients.keepConnecting("cluster-redis-connector", this::connect, () -> commands != null || closed,
+                e -> warn("not reachable yet at " + where + "; retrying every second", e));
     }
 
-    private void connectUntilConnected() {
-        while (commands == null && !closed) {
-            try {
-                StatefulRedisConnection<String, String> connection = client.connect();
-                StatefulRedisPubSubConnection<String, String> pubSub;
-                try {
-                    pubSub = client.connectPubSub();
-                    pubSub.addListener(new RedisPubSubAdapter<>() {
-                        @Override
-                        public void message(String channel, String message) {
-                            receive(message);
-                        }
-                    });
-                    pubSub.sync().subscribe(BROADCAST, channelOf(replicaId));
-                } catch (RuntimeException e) {
-                    connection.close();
-                    throw e;
+    private void connect() {
+        StatefulRedisConnection<String, String> connection = client.connect();
+        StatefulRedisPubSubConnection<String, String> pubSub;
+        try {
+            pubSub = client.connectPubSub();
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    receive(message);
                 }
-                this.subscription = pubSub;
-                this.commands = connection;
-                LOG.info("replica {} shares session liveness and call messages through Redis {}", replicaId, where);
-            } catch (RuntimeException e) {
-                warn("not reachable yet at " + where + "; retrying every second", e);
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            });
+            pubSub.sync().subscribe(BROADCAST, channelOf(replicaId));
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
+        this.subscription = pubSub;
+        this.commands = connection;
+        LOG.info("replica {} shares session liveness and call messages through Redis {}", replicaId, where);
     }
 
     /** The command connection, or an exception the callers' fallbacks handle while Redis was never reached. */

@@ -11,10 +11,8 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -50,15 +48,14 @@ public class SharedBuckets implements DisposableBean {
             this.client = null;
             return;
         }
-        RedisURI uri = RedisURI.create(properties.redisUrl());
-        uri.setTimeout(Duration.ofSeconds(5));
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(properties.redisTimeout())).build());
-        Thread connector = new Thread(this::connectUntilConnected, "cluster-buckets-connector");
-        connector.setDaemon(true);
-        connector.start();
+        this.client = RedisClients.create(RedisURI.create(properties.redisUrl()), properties.redisTimeout());
+        RedisClients.keepConnecting("cluster-buckets-connector", this::connect, () -> buckets != null || closed, e -> {
+            if (!warned) {
+                warned = true;
+                LOG.warn("Redis not reachable for shared rate-limit buckets yet ({}); each replica limits alone "
+                        + "meanwhile, retrying every second", e.toString());
+            }
+        });
     }
 
     /** Whether buckets are shared at all (Redis configured). */
@@ -76,6 +73,8 @@ public class SharedBuckets implements DisposableBean {
      * a second; meanwhile calls use the fallback).
      */
     public Bucket bucket(String key, Supplier<BucketConfiguration> configuration) {
+        // batching: concurrent requests of one replica to the same bucket go to Redis as one compare-and-swap, so a
+        // hot bucket costs round trips per batch, not per call and CAS retry
         return bucket(key, configuration, Optimizations.batching());
     }
 
@@ -92,41 +91,17 @@ public class SharedBuckets implements DisposableBean {
     }
 
     private Bucket bucket(String key, Supplier<BucketConfiguration> configuration, Optimization optimization) {
-        ProxyManager<String> manager = manager();
-        // batching: concurrent requests of one replica to the same bucket go to Redis as one compare-and-swap, so a
-        // hot bucket (a tenant's quota under fan-out) costs round trips per batch, not per call and CAS retry
+        ProxyManager<String> manager = buckets;
         return manager == null ? null : manager.builder().withOptimization(optimization)
                 .build("gw:bucket:" + key, configuration);
     }
 
-    private ProxyManager<String> manager() {
-        return buckets;
-    }
-
-    /** Off the request path: a blackholed Redis must not hold calls for a connect timeout. */
-    private void connectUntilConnected() {
-        while (buckets == null && !closed) {
-            try {
-                connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                        .expirationAfterWrite(ExpirationAfterWriteStrategy
-                                .basedOnTimeForRefillingBucketUpToMax(KEEP_IDLE_BUCKETS))
-                        .build();
-                LOG.info("rate-limit buckets are shared through Redis");
-            } catch (RuntimeException e) {
-                if (!warned) {
-                    warned = true;
-                    LOG.warn("Redis not reachable for shared rate-limit buckets yet ({}); each replica limits alone "
-                            + "meanwhile, retrying every second", e.toString());
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+    private void connect() {
+        connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_IDLE_BUCKETS))
+                .build();
+        LOG.info("rate-limit buckets are shared through Redis");
     }
 
     @Override

@@ -152,11 +152,10 @@ public class CallRunner implements DisposableBean {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
         McpSession session = exchange.getVariable("mcpSession", McpSession.class);
         JsonNode requestId = message.params().get("requestId");
-        McpCall call = session == null || requestId == null ? null : session.inFlight(requestId);
-        if (call != null && !"initialize".equals(call.message().method())) {
-            LOG.debug("cancelling request {} ({})", requestId, call.message().method());
-            call.cancel();
-        } else if (session != null && requestId != null && sessions.bus().shared()) {
+        if (session == null || requestId == null) {
+            return;
+        }
+        if (!sessions.cancelHere(session.id(), requestId) && sessions.bus().shared()) {
             // the call may run on another replica: only that one knows, so every replica looks
             sessions.bus().broadcastCancel(session.id(), requestId);
         }

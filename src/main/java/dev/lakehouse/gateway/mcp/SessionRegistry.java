@@ -194,11 +194,19 @@ public class SessionRegistry implements DisposableBean, ClusterBus.Listener {
 
     @Override
     public void cancel(String sessionId, JsonNode requestId) {
+        cancelHere(sessionId, requestId);
+    }
+
+    /** Cancels the session's in-flight request if it runs on this replica (never initialize); false when it does not. */
+    public boolean cancelHere(String sessionId, JsonNode requestId) {
         McpSession session = sessions.get(sessionId);
         McpCall call = session == null ? null : session.inFlight(requestId);
-        if (call != null && !"initialize".equals(call.message().method())) {
-            call.cancel();
+        if (call == null || "initialize".equals(call.message().method())) {
+            return false;
         }
+        LOG.debug("cancelling request {} ({})", requestId, call.message().method());
+        call.cancel();
+        return true;
     }
 
     /** DELETE: the session ends here and on every replica, for good. */
