@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.lakehouse.gateway.support.Ports;
 import dev.lakehouse.gateway.support.GatewayTestBase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class RedisOutageTest extends GatewayTestBase {
 
-    private static final int REDIS_PORT = freePort();
+    private static final int REDIS_PORT = Ports.free();
     private static Process redis;
 
     @DynamicPropertySource
@@ -109,11 +109,4 @@ class RedisOutageTest extends GatewayTestBase {
         throw new AssertionError("redis-server did not start on " + REDIS_PORT);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
@@ -71,8 +71,8 @@ class ReplicasTest {
         recreateDatabase();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
-        acme = freePort();
-        int globex = freePort();
+        acme = Ports.free();
+        int globex = Ports.free();
         List<String> emulator = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, "-Demulator.admin.enabled=true",
                 "-Demulator.workspaces.acme.port=" + acme, "-Demulator.workspaces.globex.port=" + globex,
                 "-Demulator.data.tpch-scale-factor=0.001", "-Demulator.data.nyctaxi-trips=100"));
@@ -86,7 +86,7 @@ class ReplicasTest {
         String stateKey = randomKey();
         String vaultKey = randomKey();
         for (int i = 0; i < 3; i++) {
-            replicaPorts[i] = freePort();
+            replicaPorts[i] = Ports.free();
             start(List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-cp", classpath, "dev.lakehouse.gateway.GatewayApplication",
                     "--server.port=" + replicaPorts[i], "--emulator.embedded=false",
                     "--gateway.tenants.demo.connections.acme.host=http://127.0.0.1:" + acme,
@@ -106,7 +106,7 @@ class ReplicasTest {
         for (int port : replicaPorts) {
             awaitHealthy(port);
         }
-        balancer = freePort();
+        balancer = Ports.free();
         ProcessBuilder haproxy = new ProcessBuilder("haproxy", "-db", "-f", "deploy/haproxy.cfg");
         haproxy.environment().put("LB_BIND", "127.0.0.1:" + balancer);
         for (int i = 0; i < 3; i++) {
@@ -731,9 +731,4 @@ class ReplicasTest {
         throw new AssertionError("port " + port + " did not become healthy within 180 s; see " + LOGS);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,7 +3,6 @@ package dev.lakehouse.gateway.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -72,9 +72,9 @@ class ManyWaitingAgentsTest {
         Path jdk = KeycloakTestServer.findJdk();
         String java = jdk.resolve("bin/java").toString();
         String classpath = System.getProperty("java.class.path");
-        int acme = freePort();
-        int globex = freePort();
-        int port = freePort();
+        int acme = Ports.free();
+        int globex = Ports.free();
+        int port = Ports.free();
 
         // the emulator on its own: every statement may run at once, every request gets a thread, no rate limits
         List<String> emulator = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
@@ -256,9 +256,4 @@ class ManyWaitingAgentsTest {
         throw new IllegalStateException("the emulator did not start in 60 s");
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,7 +3,6 @@ package dev.lakehouse.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.identity.keycloak.KeycloakTestServer;
@@ -46,7 +46,7 @@ class WaitingHoldsNoThreadTest {
     @Test
     void fiveHundredWaitingCallsKeepThePlatformThreadsBounded() throws Exception {
         Path jdk = KeycloakTestServer.findJdk();
-        int port = freePort();
+        int port = Ports.free();
         Path log = Files.createTempFile("gateway-threads", ".log");
         Process gateway = new ProcessBuilder(jdk.resolve("bin/java").toString(), "-Xmx1g",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -134,9 +134,4 @@ class WaitingHoldsNoThreadTest {
         throw new IllegalStateException("the gateway did not start in 120 s: " + Files.readString(log));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

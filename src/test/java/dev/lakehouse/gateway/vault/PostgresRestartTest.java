@@ -6,7 +6,6 @@ import static dev.lakehouse.gateway.vault.VaultTesting.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.gateway.GatewayApplication;
 import dev.lakehouse.gateway.databricks.EmulatorAdmin;
@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles({"conformance", "test"})
 class PostgresRestartTest {
 
-    private static final int PG_PORT = freePort();
+    private static final int PG_PORT = Ports.free();
     private static Path dataDir;
 
     @LocalServerPort
@@ -156,11 +156,4 @@ class PostgresRestartTest {
         assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -74,7 +75,7 @@ public final class KeycloakTestServer {
         if (shared == null) {
             Path project = projectDir();
             Path home = extract(project);
-            KeycloakTestServer server = new KeycloakTestServer(home, findJdk(), freePort());
+            KeycloakTestServer server = new KeycloakTestServer(home, findJdk(), Ports.free());
             server.prepareData(project.resolve("keycloak-realm"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "keycloak-shutdown"));
             server.start();
@@ -418,13 +419,6 @@ public final class KeycloakTestServer {
         return -1;
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void run(Path dir, String... command) throws IOException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
