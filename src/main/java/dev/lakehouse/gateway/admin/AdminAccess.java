@@ -21,6 +21,9 @@ public class AdminAccess {
 
     /** Tenant ids: Keycloak organization aliases and property names alike. */
     public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** Variables of an admin exchange once its tenant was checked: for its audit record. */
+    public static final String TENANT_VARIABLE = "adminTenant";
+    public static final String METHOD_VARIABLE = "adminMethod";
 
     private final IdentityProperties identity;
 
@@ -34,9 +37,11 @@ public class AdminAccess {
         if (tenant == null || !TENANT.matcher(tenant).matches()) {
             throw AdminApiException.badRequest("The tenant id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
         }
+        exchange.setVariable(METHOD_VARIABLE, exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class));
         if (!mayActOn(tenant)) {
             throw new AdminApiException(404, "Unknown tenant '" + tenant + "'");
         }
+        exchange.setVariable(TENANT_VARIABLE, tenant);
         return tenant;
     }
 

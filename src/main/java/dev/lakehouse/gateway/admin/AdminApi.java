@@ -25,6 +25,9 @@ import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolCatalog;
 import dev.lakehouse.gateway.tools.ToolDefinition;
 import dev.lakehouse.gateway.tools.ToolPolicy;
+import dev.lakehouse.gateway.ops.AuditEvent;
+import dev.lakehouse.gateway.ops.AuditTrail;
+import dev.lakehouse.gateway.ops.RequestIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -55,10 +58,12 @@ public class AdminApi {
     private final ScopedUrlProperties properties;
     private final IdentityProperties identity;
     private final AdminAccess access;
+    private final AuditTrail audit;
 
     public AdminApi(ScopedUrls scopedUrls, TenantConnections connections, ToolCatalog catalog,
-            ScopedUrlProperties properties, IdentityProperties identity, AdminAccess access) {
+            ScopedUrlProperties properties, IdentityProperties identity, AdminAccess access, AuditTrail audit) {
         this.access = access;
+        this.audit = audit;
         this.scopedUrls = scopedUrls;
         this.connections = connections;
         this.catalog = catalog;
@@ -171,7 +176,7 @@ public class AdminApi {
         } else if (caught instanceof McpTransportException e) {
             reply(exchange, e.httpStatus(), problem(e.httpStatus(), e.getMessage()), Map.of());
         } else {
-            String ref = SessionRegistry.randomId(6);
+            String ref = RequestIds.of(exchange);
             LOG.warn("admin API failure ref={}: {}", ref, caught == null ? "unknown" : caught.toString());
             reply(exchange, 500, problem(500, "Internal error (ref " + ref + ")"), Map.of());
         }
@@ -183,6 +188,7 @@ public class AdminApi {
         if (reply == null) {
             reply = new AdminReply(500, problem(500, "Internal error: no reply"), Map.of());
         }
+        recordAction(exchange, reply.status());
         Message out = exchange.getMessage();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
         reply.headers().forEach(out::setHeader);
@@ -192,6 +198,23 @@ public class AdminApi {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
             out.setBody(JSON.writeValueAsString(reply.body()));
         }
+    }
+
+    /**
+     * One audit record per admin action on a tenant (every method but GET, refused ones included): who, which route,
+     * the outcome by status. Reads are not actions and are not recorded.
+     */
+    private void recordAction(Exchange exchange, int status) {
+        String tenant = exchange.getVariable(AdminAccess.TENANT_VARIABLE, String.class);
+        String method = exchange.getVariable(AdminAccess.METHOD_VARIABLE, String.class);
+        if (tenant == null || method == null || "GET".equals(method)) {
+            return;
+        }
+        String outcome = status < 400 ? "ok" : status < 500 ? "rejected" : "failed";
+        audit.record(new AuditEvent(Instant.now(), RequestIds.of(exchange), tenant, access.actor(), null, "admin",
+                method + " " + exchange.getFromRouteId(), null, null, null, outcome,
+                status >= 400 ? "HTTP " + status : null,
+                Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated()), null, null, null, null, null));
     }
 
     /** The error body of the admin API and of every non-MCP refusal: {status, error, message}. */

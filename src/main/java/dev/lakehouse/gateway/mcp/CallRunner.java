@@ -128,7 +128,7 @@ public class CallRunner implements DisposableBean {
             }
             String json;
             if (done.getException() != null) {
-                String ref = SessionRegistry.randomId(6);
+                String ref = dev.lakehouse.gateway.ops.RequestIds.of(done);
                 LOG.warn("dispatch failed ref={} method={}: {}", ref, call.message().method(), done.getException().toString());
                 json = jsonRpc.error(call.message().id(), JsonRpcErrors.INTERNAL_ERROR, "Internal error (ref " + ref + ")", null);
             } else {

@@ -132,7 +132,7 @@ public class JsonRpc {
         if (caught instanceof JsonRpcException e) {
             return error(message.id(), e.code(), e.getMessage(), e.data());
         }
-        String ref = SessionRegistry.randomId(6);
+        String ref = dev.lakehouse.gateway.ops.RequestIds.of(exchange);
         org.slf4j.LoggerFactory.getLogger(JsonRpc.class).warn("method {} failed ref={}: {}", message.method(), ref,
                 caught == null ? "unknown" : caught.toString());
         return error(message.id(), JsonRpcErrors.INTERNAL_ERROR, "Internal error (ref " + ref + ")", null);

@@ -40,7 +40,7 @@ public class McpReplies {
         } else if (caught instanceof JsonRpcException e) {
             reply = McpReply.json(200, jsonRpc.error(null, e.code(), e.getMessage(), e.data()));
         } else {
-            String ref = SessionRegistry.randomId(6);
+            String ref = dev.lakehouse.gateway.ops.RequestIds.of(exchange);
             LOG.warn("unexpected transport failure ref={}: {}", ref, caught == null ? "unknown" : caught.toString());
             reply = McpReply.json(500, jsonRpc.error(null, JsonRpcErrors.INTERNAL_ERROR, "Internal error (ref " + ref + ")", null));
         }

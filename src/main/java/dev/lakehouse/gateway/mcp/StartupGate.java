@@ -25,7 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * answers UP only once the gateway serves). A JSON-RPC error for /mcp.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class StartupGate extends OncePerRequestFilter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +41,11 @@ public class StartupGate extends OncePerRequestFilter {
     @EventListener(ApplicationReadyEvent.class)
     public void open() {
         ready = true;
+    }
+
+    /** Whether /mcp serves (the readiness group's {@code mcp} indicator). */
+    public boolean isReady() {
+        return ready;
     }
 
     @Override

@@ -80,7 +80,7 @@ public class UpstreamGovernor {
     }
 
     /** host[:port] of a workspace URL, lower case: the key that Databricks counts by. */
-    static String hostOf(String baseUrl) {
+    public static String hostOf(String baseUrl) {
         URI uri = URI.create(baseUrl);
         String host = uri.getHost() == null ? baseUrl : uri.getHost().toLowerCase(Locale.ROOT);
         return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;

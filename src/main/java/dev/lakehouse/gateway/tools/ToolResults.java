@@ -87,7 +87,7 @@ public class ToolResults {
             LOG.debug("tool {} stopped after cancellation", name);
             return text("The call was cancelled.", true);
         }
-        String ref = SessionRegistry.randomId(6);
+        String ref = dev.lakehouse.gateway.ops.RequestIds.of(exchange);
         LOG.warn("tool {} failed ref={}: {}", name, ref, caught == null ? "unknown" : caught.toString());
         return text("The tool " + name + " failed unexpectedly (ref " + ref + "). Try again later or use another tool.", true);
     }
