@@ -63,6 +63,11 @@ public class SharedBuckets implements DisposableBean {
         return client != null;
     }
 
+    /** Whether Redis was reached, so buckets are shared from now on (Lettuce reconnects by itself afterwards). */
+    public boolean connected() {
+        return buckets != null;
+    }
+
     /** Whether a shared bucket that cannot be reached lets calls through on the replica's own bucket. */
     public boolean failOpen() {
         return properties.rateLimitsFailOpen();

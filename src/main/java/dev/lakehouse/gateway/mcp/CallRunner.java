@@ -31,6 +31,7 @@ public class CallRunner implements DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
     static final String DISPATCH = "direct:mcp-dispatch";
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final CamelContext camelContext;
     private volatile AsyncProducer dispatcher;
     private final SessionRegistry sessions;
@@ -66,6 +67,7 @@ public class CallRunner implements DisposableBean {
         }
         Map<String, Object> variables = new HashMap<>(exchange.getVariables());
         variables.put("mcpCall", call);
+        inFlight.incrementAndGet();
         Future<?> worker = workers.submit(() -> execute(call, variables));
         call.worker(worker);
 
@@ -90,7 +92,17 @@ public class CallRunner implements DisposableBean {
             Exchange dispatch = producer.getEndpoint().createExchange(ExchangePattern.InOut);
             exchange = dispatch;
             variables.forEach(dispatch::setVariable);
-            producer.process(dispatch, doneSync -> finish(call, dispatch));
+            // the request's id in the MDC of this pool thread: Camel's MDC logging takes it from here into every
+            // thread the exchange runs on (log lines of the call carry request_id)
+            Object requestId = variables.get(dev.lakehouse.gateway.ops.RequestIds.VARIABLE);
+            if (requestId != null) {
+                org.slf4j.MDC.put(dev.lakehouse.gateway.ops.RequestIds.MDC_KEY, requestId.toString());
+            }
+            try {
+                producer.process(dispatch, doneSync -> finish(call, dispatch));
+            } finally {
+                org.slf4j.MDC.remove(dev.lakehouse.gateway.ops.RequestIds.MDC_KEY);
+            }
         } catch (Exception | LinkageError e) {
             if (exchange == null) {
                 LOG.warn("dispatch could not start for method {}: {}", call.message().method(), e.toString());
@@ -140,7 +152,13 @@ public class CallRunner implements DisposableBean {
         }
     }
 
-    private static void release(McpCall call) {
+    /** Calls dispatched and not yet answered on this replica (gauge {@code gateway.mcp.calls.in.flight}). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void release(McpCall call) {
+        inFlight.decrementAndGet();
         if (call.session() != null) {
             call.session().unregister(call);
         }

@@ -73,7 +73,9 @@ public class AuditTrail implements DisposableBean {
         }
         if (properties.auditLog() && AUDIT.isInfoEnabled()) {
             try {
-                AUDIT.info(json.writeValueAsString(event));
+                // the request id also as a key-value pair: structured logs (ECS, Logstash) make it a field of its own
+                AUDIT.atInfo().addKeyValue(RequestIds.MDC_KEY, event.requestId())
+                        .setMessage(json.writeValueAsString(event)).log();
             } catch (JsonProcessingException e) {
                 LOG.debug("audit line not written: {}", e.toString());
             }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.apache.camel.Exchange;
+import org.apache.camel.tracing.ActiveSpanManager;
+import org.apache.camel.tracing.SpanAdapter;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,6 +52,8 @@ public class ToolCallRecorder {
     private final AuditTrail audit;
     private final ObservabilityProperties properties;
     private final ObjectMapper mapper;
+    private final Map<CallKey, Timer> meters = new ConcurrentHashMap<>();
+    private final Map<ResultKey, ResultMeters> resultMeters = new ConcurrentHashMap<>();
 
     public ToolCallRecorder(MeterRegistry registry, AuditTrail audit, ObservabilityProperties properties,
             ObjectMapper mapper) {
@@ -74,21 +79,30 @@ public class ToolCallRecorder {
         Long bytes = isResult ? bytesOf(result) : null;
         Long rows = isResult ? rowsOf(exchange, result) : null;
 
-        Tags tags = Tags.of("tenant", tenant, "tool", toolName, "group", group, "outcome", outcome);
-        if (properties.subjectLabel()) {
-            tags = tags.and("subject", exchange.getVariable("subject", "unknown", String.class));
+        String subject = properties.subjectLabel() ? exchange.getVariable("subject", "unknown", String.class) : null;
+        meters.computeIfAbsent(new CallKey(tenant, toolName, group, outcome, subject), this::callTimer)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+        if (rows != null || bytes != null) {
+            ResultMeters sizes = resultMeters.computeIfAbsent(new ResultKey(tenant, toolName), this::resultMeters);
+            if (rows != null) {
+                sizes.rows().record(rows);
+            }
+            if (bytes != null) {
+                sizes.bytes().record(bytes);
+            }
         }
-        Timer.builder("gateway.tool.calls").description("MCP tool calls by tenant, tool, group and outcome")
-                .tags(tags).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry).record(durationNanos, TimeUnit.NANOSECONDS);
-        Tags sizeTags = Tags.of("tenant", tenant, "tool", toolName);
-        if (rows != null) {
-            DistributionSummary.builder("gateway.tool.result.rows").description("rows a tool call returned")
-                    .tags(sizeTags).register(registry).record(rows);
-        }
-        if (bytes != null) {
-            DistributionSummary.builder("gateway.tool.result.bytes").description("bytes of a tool call's result")
-                    .baseUnit("bytes").tags(sizeTags).register(registry).record(bytes);
+
+        // the trace of the call (when tracing is on): who and what as span attributes, never the payload
+        SpanAdapter span = ActiveSpanManager.getSpan(exchange);
+        if (span != null) {
+            span.setTag("gateway.tenant", tenant);
+            span.setTag("gateway.tool", toolName);
+            span.setTag("gateway.tool.group", group);
+            span.setTag("gateway.outcome", outcome);
+            if (connection != null) {
+                span.setTag("gateway.connection", connection.name());
+                span.setTag("gateway.workspace", UpstreamGovernor.hostOf(connection.baseUrl()));
+            }
         }
 
         String sql = "execute_sql".equals(toolName) ? argument(exchange, "statement") : null;
@@ -101,6 +115,34 @@ public class ToolCallRecorder {
                 exchange.getVariable("sqlStatementId", String.class),
                 sql != null && properties.auditSql() != ObservabilityProperties.SqlInAudit.OFF ? sha256(sql) : null,
                 sql != null && properties.auditSql() == ObservabilityProperties.SqlInAudit.TEXT ? sql : null));
+    }
+
+    /** The labels of one tool-call timer; meters are looked up here, not built per call (a registration is costly). */
+    private record CallKey(String tenant, String tool, String group, String outcome, String subject) {
+    }
+
+    private record ResultKey(String tenant, String tool) {
+    }
+
+    private record ResultMeters(DistributionSummary rows, DistributionSummary bytes) {
+    }
+
+    private Timer callTimer(CallKey key) {
+        Tags tags = Tags.of("tenant", key.tenant(), "tool", key.tool(), "group", key.group(), "outcome", key.outcome());
+        if (key.subject() != null) {
+            tags = tags.and("subject", key.subject());
+        }
+        return Timer.builder("gateway.tool.calls").description("MCP tool calls by tenant, tool, group and outcome")
+                .tags(tags).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    }
+
+    private ResultMeters resultMeters(ResultKey key) {
+        Tags tags = Tags.of("tenant", key.tenant(), "tool", key.tool());
+        return new ResultMeters(
+                DistributionSummary.builder("gateway.tool.result.rows").description("rows a tool call returned")
+                        .tags(tags).register(registry),
+                DistributionSummary.builder("gateway.tool.result.bytes").description("bytes of a tool call's result")
+                        .baseUnit("bytes").tags(tags).register(registry));
     }
 
     private static String outcome(Exchange exchange, Boolean isError, Throwable caught) {

@@ -22,6 +22,19 @@ public class UpstreamCallMetrics {
     public static final String ATTEMPT_STARTED = "dbAttemptStartedNanos";
 
     private final MeterRegistry registry;
+    /** Meters are looked up here, not built per call (a registration runs the meter filters each time). */
+    private final java.util.Map<Key, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Key(String tenant, String workspace, String family, int status) {
+    }
+
+    private Timer timer(Key key) {
+        return Timer.builder("gateway.databricks.calls")
+                .description("attempts of Databricks REST calls, by tenant, workspace, API family and status")
+                .tag("tenant", key.tenant()).tag("workspace", key.workspace()).tag("family", key.family())
+                .tag("status", Integer.toString(key.status()))
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+    }
 
     public UpstreamCallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,15 +55,8 @@ public class UpstreamCallMetrics {
         int status = exchange.getVariable("dbStatus", 0, Integer.class);
         String method = exchange.getVariable("dbMethod", "GET", String.class);
         String path = exchange.getVariable("dbPath", "", String.class);
-        Timer.builder("gateway.databricks.calls")
-                .description("attempts of Databricks REST calls, by tenant, workspace, API family and status")
-                .tag("tenant", connection.tenant())
-                .tag("workspace", UpstreamGovernor.hostOf(connection.baseUrl()))
-                .tag("family", ApiFamily.of(method, path).key())
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry)
+        timers.computeIfAbsent(new Key(connection.tenant(), UpstreamGovernor.hostOf(connection.baseUrl()),
+                        ApiFamily.of(method, path).key(), status), this::timer)
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         exchange.removeVariable(ATTEMPT_STARTED);
     }

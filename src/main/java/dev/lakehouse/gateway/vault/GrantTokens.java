@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -71,8 +73,13 @@ public class GrantTokens implements SmartLifecycle {
             Instant touchedAt, String grantId) {
     }
 
+    /** Token refreshes by tenant and outcome ({@code gateway.vault.token.refreshes}): the 2 AM signal. */
+    private final MeterRegistry meters;
+
     public GrantTokens(ConnectionRepository repository, GrantSecrets secrets, WorkspaceOAuth oauth,
-            ConnectionEvents events, VaultHosts hosts, VaultProperties properties, Clock vaultClock) {
+            ConnectionEvents events, VaultHosts hosts, VaultProperties properties, Clock vaultClock,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.repository = repository;
         this.secrets = secrets;
         this.oauth = oauth;
@@ -322,6 +329,7 @@ public class GrantTokens implements SmartLifecycle {
             }
             remember(key, bumped(written), tokens.accessToken(), d.refreshDueAt, d.accessExpiresAt, now);
             LOG.debug("refreshed {} (valid {} s)", c, tokens.expiresIn());
+            countRefresh(c, "ok");
             return new Served(tokens.accessToken(), g.version() + 1);
         } catch (WorkspaceOAuth.Failure f) {
             return failed(c, g, plain, usable, key, f);
@@ -389,6 +397,7 @@ public class GrantTokens implements SmartLifecycle {
         VaultGrant written = d.build();
         boolean stored = repository.write(written, owner);
         LOG.warn("token refresh of {} failed: {} -> {}", c, f.error(), d.status.wire());
+        countRefresh(c, "failed");
         if (stored && changed) {
             events.record(c.tenant(), c.name(), g.subject(), "status_changed", d.status, d.statusReason, d.statusAction);
         }
@@ -622,5 +631,10 @@ public class GrantTokens implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private void countRefresh(VaultConnection c, String outcome) {
+        Counter.builder("gateway.vault.token.refreshes").description("workspace token refreshes by tenant and outcome")
+                .tag("tenant", c.tenant()).tag("outcome", outcome).register(meters).increment();
     }
 }

@@ -26,6 +26,9 @@ class TenantAdminIsolationTest extends OAuthModeTestBase {
     @Autowired
     Environment environment;
 
+    @Autowired
+    dev.lakehouse.gateway.ops.AuditTrail audit;
+
     @Test
     void aTenantAdminManagesItsOwnTenantOnlyAndLearnsNothingOfTheOther() throws Exception {
         String dana = UserLogin.login(KEYCLOAK, "dana", "dana-password", "mcp-gateway", "organization").accessToken();
@@ -64,6 +67,26 @@ class TenantAdminIsolationTest extends OAuthModeTestBase {
         // the connection is untouched
         assertThat(JSON.readTree(call(dana, "GET", "/tenants/acme/connections/dana-ws", null).body()).path("status").asText())
                 .isEqualTo("active");
+
+        // the audit trail: dana's action is in acme's, which gil cannot read (404, as an unknown tenant); globex's
+        // trail, which gil reads, holds nothing of acme
+        assertThat(audit.flush(10_000)).isTrue();
+        HttpResponse<String> acmeAudit = call(dana, "GET", "/tenants/acme/audit?limit=50", null);
+        assertThat(acmeAudit.statusCode()).as(acmeAudit.body()).isEqualTo(200);
+        assertThat(JSON.readTree(acmeAudit.body()).path("records")).anySatisfy(r -> {
+            assertThat(r.path("kind").asText()).isEqualTo("admin");
+            assertThat(r.path("subject").asText()).isEqualTo("dana");
+            assertThat(r.path("action").asText()).startsWith("POST ");
+            assertThat(r.path("outcome").asText()).isEqualTo("ok");
+        });
+        assertThat(acmeAudit.body()).doesNotContain(pat);
+        HttpResponse<String> foreignAudit = call(gil, "GET", "/tenants/acme/audit", null);
+        assertThat(foreignAudit.statusCode()).isEqualTo(404);
+        assertThat(foreignAudit.body()).doesNotContain("dana");
+        HttpResponse<String> globexAudit = call(gil, "GET", "/tenants/globex/audit", null);
+        assertThat(globexAudit.statusCode()).isEqualTo(200);
+        assertThat(globexAudit.body()).doesNotContain("dana").doesNotContain("acme");
+        assertThat(call(alice, "GET", "/tenants/acme/audit", null).statusCode()).isEqualTo(403);
 
         // no role, or an agent: refused before any tenant is looked at; platform routes need gateway-admin
         assertThat(call(alice, "GET", "/tenants/acme/connections", null).statusCode()).isEqualTo(403);

@@ -76,8 +76,20 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(sample(scrape, "gateway_tool_result_bytes_sum", "tool=\"list_catalogs\"")).isGreaterThan(10);
         assertThat(scrape).containsPattern("camel_exchanges_[a-z_]*\\{[^}]*routeId=\"mcp-tools-call\"");
         assertThat(scrape).contains("gateway_upstream_pace");
+        assertThat(sample(scrape, "gateway_mcp_sessions")).as("sessions held").isGreaterThanOrEqualTo(1);
+        assertThat(scrape).contains("gateway_mcp_calls_in_flight");
         assertThat(scrape).doesNotContain(statementId).doesNotContain(CANARY).doesNotContain("no_such_tool")
                 .doesNotContain("subject=").doesNotContain("anonymous");
+
+        // the Grafana dashboard in the repository queries only meters this scrape has (it cannot rot unnoticed)
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/gateway-dashboard.json"));
+        Matcher meter = Pattern.compile("\\b((?:gateway|camel|jvm)_[a-z_]+)").matcher(dashboard);
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (meter.find()) {
+            queried.add(meter.group(1));
+        }
+        assertThat(queried).hasSizeGreaterThan(8);
+        assertThat(queried).allSatisfy(name -> assertThat(scrape).as("dashboard meter " + name).contains(name));
 
         // the audit trail: a record per call, under the id the client saw; metadata only
         assertThat(audit.flush(10_000)).isTrue();
@@ -137,7 +149,7 @@ class ObservabilityTest extends GatewayTestBase {
 
     /** The value of the first sample of {@code name} whose labels contain every given {@code label="value"}. */
     private static double sample(String scrape, String name, String... labels) {
-        return scrape.lines().filter(line -> line.startsWith(name + "{"))
+        return scrape.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .filter(line -> List.of(labels).stream().allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElse(-1);
