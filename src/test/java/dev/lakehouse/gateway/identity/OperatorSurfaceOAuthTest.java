@@ -71,7 +71,9 @@ class OperatorSurfaceOAuthTest extends OAuthModeTestBase {
             if (admin) {
                 assertThat(status.has("components")).as("the operator sees the health details").isTrue();
             } else {
-                assertThat(iterableNames(status)).as(caller.getKey() + ": status only").containsExactly("status");
+                // the status, and the names of the probe groups a load balancer may ask (nothing about components)
+                assertThat(iterableNames(status)).as(caller.getKey() + ": status only").containsExactly("status", "groups");
+                assertThat(status.path("groups").toString()).isEqualTo("[\"liveness\",\"readiness\"]");
             }
         }
         assertThat(failures).isEmpty();
