@@ -49,6 +49,8 @@ public class AuditTrail implements DisposableBean {
     private final AtomicLong written = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
+    /** A batch taken from the queue is being written (flush waits for it too). */
+    private volatile boolean writing;
     private long lastPurge;
 
     public AuditTrail(JdbcTemplate jdbc, ObservabilityProperties properties, MeterRegistry registry) {
@@ -131,8 +133,6 @@ public class AuditTrail implements DisposableBean {
         }
         return true;
     }
-
-    private volatile boolean writing;
 
     private void writeLoop() {
         List<AuditEvent> batch = new ArrayList<>(BATCH);

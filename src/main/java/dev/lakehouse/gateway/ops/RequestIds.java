@@ -101,10 +101,4 @@ public class RequestIds extends OncePerRequestFilter {
         }
         return id;
     }
-
-    /** The id of the request this thread serves, or a new one (for a log reference outside any request). */
-    public static String current() {
-        String id = MDC.get(MDC_KEY);
-        return id == null ? SessionRegistry.randomId(12) : id;
-    }
 }

@@ -29,11 +29,6 @@ public final class UpstreamLimit {
     private static final long IN_FLIGHT_MAX_AGE = 300L * SECOND;
     /** While the window is full of calls still in flight, how often the pump looks again. */
     private static final long IN_FLIGHT_POLL = 10_000_000L;
-    /**
-     * How many waiting calls of one key hold a reserved token at once: the queue's head only (tokens reserved for
-     * calls behind it went unused when those calls were cancelled or the queue emptied early).
-     */
-    private static final int RESERVE_AHEAD_CALLS = 1;
     /** The furthest ahead a waiting call reserves its token; later turns are looked at again when nearer. */
     private static final long RESERVE_AHEAD_MAX = 5L * SECOND;
     /** Fewer answers in the learn window than this do not measure a limit: the 429 then cuts by the factor only. */
@@ -87,8 +82,11 @@ public final class UpstreamLimit {
     private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
     private long pausedUntil;
     private boolean pumpScheduled;
-    /** When the tokens this key reserved for the heads of its queue are due, earliest first. */
-    private final ArrayDeque<Long> reserved = new ArrayDeque<>();
+    /**
+     * When the token this key reserved for its queue's head is due (-1: none). One at a time: tokens reserved for calls
+     * further back went unused when those calls were cancelled or the queue emptied early.
+     */
+    private long reservedUntil = -1;
     private long lastDecrease;
     private long lastIncrease;
     private long backlogSince = -1;
@@ -182,7 +180,7 @@ public final class UpstreamLimit {
         long retryAfter;
         synchronized (this) {
             long now = clock.getAsLong();
-            boolean open = now >= pausedUntil && queue.isEmpty() && reserved.isEmpty() && !windowFull(now);
+            boolean open = now >= pausedUntil && queue.isEmpty() && reservedUntil < 0 && !windowFull(now);
             if (open && bucket.tryConsume()) {
                 noteRelease(now, 0);
                 return Outcome.PROCEED;
@@ -233,8 +231,8 @@ public final class UpstreamLimit {
         long delay;
         if (now < pausedUntil) {
             delay = pausedUntil - now;
-        } else if (!reserved.isEmpty()) {
-            delay = Math.max(MIN_TIMER_NANOS, reserved.peekFirst() - now);
+        } else if (reservedUntil >= 0) {
+            delay = Math.max(MIN_TIMER_NANOS, reservedUntil - now);
         } else if (windowFull(now)) {
             delay = answered.isEmpty() ? IN_FLIGHT_POLL
                     : Math.max(MIN_TIMER_NANOS, answered.peekFirst() + properties.learnWindow().toNanos() - now + 1);
@@ -291,32 +289,23 @@ public final class UpstreamLimit {
     }
 
     /**
-     * Whether the queue's head may go now: a token is free, or the earliest one reserved is due. Otherwise tokens are
-     * reserved for the next {@link #RESERVE_AHEAD_CALLS} waiters (each when due within {@link #RESERVE_AHEAD_MAX}),
-     * and the pump sleeps until the first is due.
+     * Whether the queue's head may go now: a token is free, or the one reserved for it is due. Otherwise the next token
+     * is reserved (when due within {@link #RESERVE_AHEAD_MAX}) and the pump sleeps until then.
      */
     private boolean tokenForHead(long now) {
-        if (!reserved.isEmpty()) {
-            if (now >= reserved.peekFirst()) {
-                reserved.pollFirst();
-                return true;
-            }
-        } else {
-            long wait = bucket.reserve(RESERVE_AHEAD_MAX);
-            if (wait == 0) {
-                return true;
-            }
-            if (wait < 0) {
+        if (reservedUntil >= 0) {
+            if (now < reservedUntil) {
                 return false;
             }
-            reserved.addLast(now + wait);
+            reservedUntil = -1;
+            return true;
         }
-        while (reserved.size() < Math.min(RESERVE_AHEAD_CALLS, queue.size())) {
-            long wait = bucket.reserve(RESERVE_AHEAD_MAX);
-            if (wait < 0) {
-                break;
-            }
-            reserved.addLast(now + wait);
+        long wait = bucket.reserve(RESERVE_AHEAD_MAX);
+        if (wait == 0) {
+            return true;
+        }
+        if (wait > 0) {
+            reservedUntil = now + wait;
         }
         return false;
     }
