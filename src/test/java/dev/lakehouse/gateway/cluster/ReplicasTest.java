@@ -8,13 +8,9 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -28,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lakehouse.gateway.support.LocalProcesses;
 import dev.lakehouse.gateway.support.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,34 +57,33 @@ class ReplicasTest {
     private static final int CLUSTERS_LIMIT = 10;
     private static final int STORM_CALLS_PER_REPLICA = 30;
 
-    private final List<Process> processes = new ArrayList<>();
+    private LocalProcesses processes;
     private final int[] replicaPorts = new int[3];
     private int balancer;
     private int acme;
 
     @BeforeAll
     void startTopology() throws Exception {
-        Files.createDirectories(LOGS);
-        recreateDatabase();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = System.getProperty("java.class.path");
+        processes = new LocalProcesses(LOGS);
+        LocalProcesses.recreatePostgresDatabase(DATABASE);
         acme = Ports.free();
         int globex = Ports.free();
-        List<String> emulator = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, "-Demulator.admin.enabled=true",
+        List<String> emulator = LocalProcesses.javaOnTestClasspath("-Xmx256m", "-Demulator.admin.enabled=true",
                 "-Demulator.workspaces.acme.port=" + acme, "-Demulator.workspaces.globex.port=" + globex,
-                "-Demulator.data.tpch-scale-factor=0.001", "-Demulator.data.nyctaxi-trips=100"));
+                "-Demulator.data.tpch-scale-factor=0.001", "-Demulator.data.nyctaxi-trips=100");
         for (String family : List.of("sql", "unity-catalog", "jobs", "clusters", "warehouses", "token", "scim", "other")) {
             emulator.add("-Demulator.rate-limits.limits." + family + "=0");
         }
         emulator.add("dev.lakehouse.emulator.EmulatorMain");
-        start(emulator, "emulator");
+        processes.start(emulator, "emulator");
 
         String sessionKey = randomKey();
         String stateKey = randomKey();
         String vaultKey = randomKey();
         for (int i = 0; i < 3; i++) {
             replicaPorts[i] = Ports.free();
-            start(List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-cp", classpath, "dev.lakehouse.gateway.GatewayApplication",
+            List<String> replica = LocalProcesses.javaOnTestClasspath("-Xmx320m", "-XX:+UseSerialGC");
+            replica.addAll(List.of("dev.lakehouse.gateway.GatewayApplication",
                     "--server.port=" + replicaPorts[i], "--emulator.embedded=false",
                     "--gateway.tenants.demo.connections.acme.host=http://127.0.0.1:" + acme,
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
@@ -101,10 +97,11 @@ class ReplicasTest {
                     "--gateway.ratelimit.families.unity-catalog.rate=100000",
                     // the storm's family: one limit for the three replicas together
                     "--gateway.ratelimit.families.clusters.rate=" + CLUSTERS_LIMIT,
-                    "--logging.level.root=WARN"), "replica-" + (i + 1));
+                    "--logging.level.root=WARN"));
+            processes.start(replica, "replica-" + (i + 1));
         }
         for (int port : replicaPorts) {
-            awaitHealthy(port);
+            processes.awaitHealthy(port);
         }
         balancer = Ports.free();
         ProcessBuilder haproxy = new ProcessBuilder("haproxy", "-db", "-f", "deploy/haproxy.cfg");
@@ -112,19 +109,14 @@ class ReplicasTest {
         for (int i = 0; i < 3; i++) {
             haproxy.environment().put("REPLICA_" + (i + 1), "127.0.0.1:" + replicaPorts[i]);
         }
-        startProcess(haproxy, "haproxy");
-        awaitHealthy(balancer);
+        processes.start(haproxy, "haproxy");
+        processes.awaitHealthy(balancer);
     }
 
     @AfterAll
     void stopTopology() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (processes != null) {
+            processes.close();
         }
     }
 
@@ -668,56 +660,9 @@ class ReplicasTest {
         return delta;
     }
 
-    // ---- processes ----
-
-    private static void recreateDatabase() throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
-            try (ResultSet exists = connection.createStatement().executeQuery(
-                    "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-                if (exists.next()) {
-                    connection.createStatement().execute("DROP DATABASE " + DATABASE + " WITH (FORCE)");
-                }
-            }
-            connection.createStatement().execute("CREATE DATABASE " + DATABASE);
-        }
-    }
-
     private static String randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
     }
-
-    private void start(List<String> command, String name) throws IOException {
-        startProcess(new ProcessBuilder(command), name);
-    }
-
-    private void startProcess(ProcessBuilder builder, String name) throws IOException {
-        builder.redirectErrorStream(true).redirectOutput(LOGS.resolve(name + ".log").toFile());
-        builder.environment().put("MALLOC_ARENA_MAX", "2");
-        processes.add(builder.start());
-    }
-
-    private void awaitHealthy(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            for (Process process : processes) {
-                assertThat(process.isAlive()).as("a process of the topology died; see " + LOGS).isTrue();
-            }
-            try {
-                HttpURLConnection health = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/actuator/health")
-                        .toURL().openConnection();
-                health.setConnectTimeout(2000);
-                health.setReadTimeout(5000);
-                if (health.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("port " + port + " did not become healthy within 180 s; see " + LOGS);
-    }
-
 }

@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.gateway.GatewayApplication;
 import dev.lakehouse.gateway.support.CuttableProxy;
+import dev.lakehouse.gateway.support.LocalProcesses;
 import dev.lakehouse.gateway.support.Ports;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -36,10 +35,7 @@ class HealthProbesTest {
 
     @Test
     void probesTellALoadBalancerTheTruth() throws Exception {
-        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            admin.createStatement().execute("CREATE DATABASE " + DATABASE);
-        }
+        LocalProcesses.recreatePostgresDatabase(DATABASE);
         int port = Ports.free();
         int deadIssuer = Ports.free();
         try (CuttableProxy database = new CuttableProxy("127.0.0.1", 5432)) {
