@@ -11,6 +11,7 @@ public record ObservabilityProperties(
         Duration auditRetention,
         SqlInAudit auditSql,
         int auditQueueCapacity,
+        Duration auditWriteInterval,
         boolean auditLog,
         boolean subjectLabel) {
 
