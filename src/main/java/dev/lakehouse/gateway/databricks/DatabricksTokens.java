@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -29,7 +30,9 @@ import org.springframework.stereotype.Component;
 /**
  * Step 7 of the pipeline: the {@code Authorization} header for the connection's workspace. A PAT goes as is; an
  * OAuth M2M service principal gets a token from the workspace's {@code /oidc/v1/token}, cached in memory and
- * refreshed before it expires, one refresh at a time per connection (single flight). The caller's own token is
+ * refreshed before it expires, one refresh at a time per connection (single flight). A refresh ahead that meets an
+ * unavailable token endpoint (timeout, 5xx, 429) keeps the current token serving until it expires and tries again
+ * after {@link #REFRESH_RETRY} (a passing outage costs no call). The caller's own token is
  * never used here, and the Databricks token never leaves the gateway. Connections of the vault get their token from
  * {@link GrantTokens} (PAT, M2M or U2M grants, refreshed ahead and fenced across replicas).
  */
@@ -47,7 +50,24 @@ public class DatabricksTokens {
     private final ObjectMapper mapper;
     private final DatabricksProperties properties;
 
+    /** After a failed refresh ahead, the current token serves this long (at most until it expires) before a retry. */
+    static final Duration REFRESH_RETRY = Duration.ofSeconds(5);
+
     record CachedToken(String accessToken, Instant refreshAt, Instant expiresAt, long generation) {
+
+        /** The same token, asked to be refreshed again after {@link #REFRESH_RETRY}, or when half its rest is gone. */
+        CachedToken retryLater(Instant now) {
+            Duration rest = Duration.between(now, expiresAt);
+            Duration wait = rest.dividedBy(2).compareTo(REFRESH_RETRY) < 0 ? rest.dividedBy(2) : REFRESH_RETRY;
+            return new CachedToken(accessToken, now.plus(wait), expiresAt, generation);
+        }
+    }
+
+    /** The token endpoint could not answer now (no connection, timeout, 5xx, 429): worth trying again later. */
+    static final class TokenEndpointUnavailable extends ToolExecutionException {
+        TokenEndpointUnavailable(String message) {
+            super(message);
+        }
     }
 
     private final GrantTokens grants;
@@ -131,6 +151,7 @@ public class DatabricksTokens {
                 }
             }
             if (current == null || current.isDone()) {
+                CachedToken previous = current != null && !current.isCompletedExceptionally() ? current.join() : null;
                 CompletableFuture<CachedToken> refresh = new CompletableFuture<>();
                 boolean mine = current == null ? cache.putIfAbsent(connection.key(), refresh) == null
                         : cache.replace(connection.key(), current, refresh);
@@ -139,6 +160,16 @@ public class DatabricksTokens {
                 }
                 try {
                     refresh.complete(fetch(connection));
+                } catch (TokenEndpointUnavailable e) {
+                    Instant now = Instant.now();
+                    if (previous == null || !now.isBefore(previous.expiresAt())) {
+                        refresh.completeExceptionally(e);
+                        cache.remove(connection.key(), refresh);
+                        throw e;
+                    }
+                    LOG.warn("token refresh for connection {} deferred: the current token serves until {} ({})",
+                            connection.key(), previous.expiresAt(), e.getMessage());
+                    refresh.complete(previous.retryLater(now));
                 } catch (RuntimeException e) {
                     refresh.completeExceptionally(e);
                     cache.remove(connection.key(), refresh);
@@ -172,7 +203,7 @@ public class DatabricksTokens {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ToolExecutionException("The workspace of connection '" + connection.name()
+            throw new TokenEndpointUnavailable("The workspace of connection '" + connection.name()
                     + "' could not be reached to obtain a token (" + e.getClass().getSimpleName() + "). Try again later.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,7 +214,7 @@ public class DatabricksTokens {
             String error = body.path("error").asText(body.path("error_code").asText("HTTP " + response.statusCode()));
             LOG.warn("token request for connection {} refused: {} {}", connection.key(), response.statusCode(), error);
             if (response.statusCode() == 429 || response.statusCode() >= 500) {
-                throw new ToolExecutionException("The workspace's token endpoint is unavailable (" + error
+                throw new TokenEndpointUnavailable("The workspace's token endpoint is unavailable (" + error
                         + ") for connection '" + connection.name() + "'. Try again in a minute.");
             }
             throw new ToolExecutionException("The workspace refused the gateway's OAuth client for connection '"

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import dev.lakehouse.gateway.support.GatewayTestBase;
 import dev.lakehouse.gateway.support.McpTestClients;
 import dev.lakehouse.gateway.tenant.TenantConnections;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.apache.camel.CamelContext;
@@ -176,6 +177,26 @@ class TokenEnrichmentTest extends GatewayTestBase {
         // the outage ends: the next call gets a token and succeeds
         acme.clearFaults();
         assertOk(listCatalogs(Map.of()));
+    }
+
+    /** A refresh ahead that meets an outage keeps the current token serving; the retry after it gets a new one. */
+    @Test
+    void aRefreshAheadDuringAnOutageKeepsTheCurrentTokenServing() throws Exception {
+        freshToken();              // fetched now: refresh point 2 s away, expiry 4 s away (4 s test tokens)
+        Thread.sleep(2_200);       // past the refresh point, before the expiry
+        JsonNode before = acme.requests().path("token_requests");
+        acme.addFault(Map.of("kind", "TOKEN_OUTAGE", "count", 1));
+        assertOk(listCatalogs(Map.of()));
+        JsonNode during = acme.requests().path("token_requests");
+        assertThat(during.path("failed").asLong() - before.path("failed").asLong()).as("refresh refused by the outage")
+                .isEqualTo(1);
+        // retried after half the token's rest (< 1 s here): the outage is over, a new token comes
+        Thread.sleep(1_100);
+        assertOk(listCatalogs(Map.of()));
+        JsonNode after = acme.requests().path("token_requests");
+        assertThat(after.path("client_credentials").asLong() - during.path("client_credentials").asLong())
+                .as("token requests after the outage").isEqualTo(1);
+        assertThat(after.path("failed").asLong()).isEqualTo(during.path("failed").asLong());
     }
 
     @Test
