@@ -5,10 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lakehouse.gateway.databricks.UpstreamRoutes;
 import dev.lakehouse.gateway.ratelimit.UpstreamGovernor;
 import dev.lakehouse.gateway.ratelimit.UpstreamLimit;
-import org.apache.camel.Navigate;
-import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.support.console.AbstractDevConsole;
@@ -63,32 +62,13 @@ public class RateLimitsConsole extends AbstractDevConsole {
         Map<String, Object> states = new LinkedHashMap<>();
         for (Route route : getCamelContext().getRoutes()) {
             if (route.getRouteId().startsWith("databricks-upstream-")) {
-                ResilienceProcessor breaker = find(route.navigate());
+                ResilienceProcessor breaker = UpstreamRoutes.breakerOf(route);
                 if (breaker != null) {
                     states.put(route.getRouteId(), breaker.getCircuitBreakerState());
                 }
             }
         }
         return states;
-    }
-
-    private static ResilienceProcessor find(Navigate<Processor> navigate) {
-        if (navigate == null || !navigate.hasNext()) {
-            return null;
-        }
-        for (Processor processor : navigate.next()) {
-            if (processor instanceof ResilienceProcessor breaker) {
-                return breaker;
-            }
-            if (processor instanceof Navigate<?> nested) {
-                @SuppressWarnings("unchecked")
-                ResilienceProcessor found = find((Navigate<Processor>) nested);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 
     @Override

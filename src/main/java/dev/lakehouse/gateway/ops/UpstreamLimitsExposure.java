@@ -48,10 +48,10 @@ public class UpstreamLimitsExposure implements UpstreamGovernor.KeyListener {
         Tags tags = Tags.of("workspace", limit.host(), "family", limit.family().key());
         meters.put(limit, List.of(
                 Gauge.builder("gateway.upstream.rate", limit, l -> l.snapshot().learnedRate()).tags(tags)
-                        .description("the limit the gateway believes the workspace has (learned from 429s)")
-                        .baseUnit("requests/s").register(registry),
+                        .description("the limit the gateway believes the workspace has (learned from 429s), requests/s")
+                        .register(registry),
                 Gauge.builder("gateway.upstream.pace", limit, UpstreamLimit::pace).tags(tags)
-                        .description("calls per second the gateway lets through").baseUnit("requests/s").register(registry),
+                        .description("calls per second the gateway lets through").register(registry),
                 Gauge.builder("gateway.upstream.queued", limit, l -> l.snapshot().queued()).tags(tags)
                         .description("calls waiting for their turn").register(registry),
                 Gauge.builder("gateway.upstream.paused", limit, l -> l.snapshot().pausedMs() / 1000.0).tags(tags)

@@ -75,7 +75,9 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(sample(scrape, "gateway_tool_result_rows_sum", "tool=\"execute_sql\"")).isGreaterThanOrEqualTo(1);
         assertThat(sample(scrape, "gateway_tool_result_bytes_sum", "tool=\"list_catalogs\"")).isGreaterThan(10);
         assertThat(scrape).containsPattern("camel_exchanges_[a-z_]*\\{[^}]*routeId=\"mcp-tools-call\"");
-        assertThat(scrape).contains("gateway_upstream_pace");
+        assertThat(scrape).containsPattern("(?m)^gateway_upstream_pace\\{");
+        assertThat(sample(scrape, "gateway_upstream_breaker_state", "state=\"closed\"")).as("a workspace's breaker, closed")
+                .isGreaterThanOrEqualTo(1);
         assertThat(sample(scrape, "gateway_mcp_sessions")).as("sessions held").isGreaterThanOrEqualTo(1);
         assertThat(scrape).contains("gateway_mcp_calls_in_flight");
         assertThat(scrape).doesNotContain(statementId).doesNotContain(CANARY).doesNotContain("no_such_tool")
@@ -89,7 +91,10 @@ class ObservabilityTest extends GatewayTestBase {
             queried.add(meter.group(1));
         }
         assertThat(queried).hasSizeGreaterThan(8);
-        assertThat(queried).allSatisfy(name -> assertThat(scrape).as("dashboard meter " + name).contains(name));
+        // exact sample names: a unit suffix Prometheus adds (gateway_upstream_pace_requests_s) is another meter
+        assertThat(queried).allSatisfy(name -> assertThat(scrape.lines()
+                .anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " ")))
+                .as("dashboard meter " + name + " in the scrape").isTrue());
 
         // the audit trail: a record per call, under the id the client saw; metadata only
         assertThat(audit.flush(10_000)).isTrue();
@@ -117,6 +122,32 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(output.getAll()).contains("\"requestId\":\"" + catalogsRequestId + "\"");
         assertThat(output.getAll().lines().filter(line -> line.contains("gateway.audit")))
                 .isNotEmpty().noneMatch(line -> line.contains(CANARY));
+    }
+
+    /** A slow statement counts as waiting while the gateway polls it, and no longer once answered. */
+    @Test
+    void aStatementBeingPolledCountsAsWaitingUntilItIsAnswered() throws Exception {
+        String session = initialize();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> slow = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return send(inSession(session, request(2, "tools/call", Map.of("name", "execute_sql",
+                                // a timeout under the submit wait (5 s): submitted without waiting, then polled
+                                "arguments", Map.of("statement", "SELECT sleep(3) AS slept", "timeout_seconds", 4))))
+                                .build());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        double waiting = 0;
+        while (waiting < 1 && !slow.isDone() && System.nanoTime() < deadline) {
+            waiting = sample(get("/actuator/prometheus"), "gateway_sql_statements_waiting");
+            Thread.sleep(50);
+        }
+        assertThat(waiting).as("statements waiting while one is polled").isEqualTo(1);
+        assertThat(slow.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).contains("SUCCEEDED");
+        assertThat(sample(get("/actuator/prometheus"), "gateway_sql_statements_waiting")).as("after the answer").isZero();
     }
 
     @Test

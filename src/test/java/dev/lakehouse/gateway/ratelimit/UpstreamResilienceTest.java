@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.lakehouse.gateway.databricks.EmulatorAdmin;
 import dev.lakehouse.gateway.support.McpTestClients;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +69,8 @@ class UpstreamResilienceTest extends RateLimitTestBase {
         assertThat(text(open)).contains("workspace 'breaker' is failing").contains("Try again in 2 s");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         assertThat(breaker.count(CATALOGS)).as("an open breaker does not call the workspace").isEqualTo(before);
+        assertThat(breakerGauge("open")).as("gateway_upstream_breaker_state{state=open}").isEqualTo(1);
+        assertThat(breakerGauge("closed")).isZero();
 
         breaker.clearFaults();
         Thread.sleep(2300);   // open state over: half-open, one probe may go
@@ -76,6 +79,14 @@ class UpstreamResilienceTest extends RateLimitTestBase {
         assertThat(breaker.count(CATALOGS)).isEqualTo(before + 1);
         McpSchema.CallToolResult closed = listCatalogs();
         assertThat(closed.isError()).as("closed again").isFalse();
+        assertThat(breakerGauge("closed")).as("gateway_upstream_breaker_state{state=closed}").isEqualTo(1);
+        assertThat(breakerGauge("open")).isZero();
+    }
+
+    /** The breaker gauge of the "breaker" workspace for one state: 1 when the breaker is in it. */
+    private double breakerGauge(String state) {
+        String workspace = UpstreamGovernor.hostOf(environment.getProperty("emulator.url.breaker"));
+        return registry.get("gateway.upstream.breaker.state").tags("workspace", workspace, "state", state).gauge().value();
     }
 
     @Test
@@ -132,4 +143,7 @@ class UpstreamResilienceTest extends RateLimitTestBase {
 
     @Autowired
     UpstreamGovernor governor;
+
+    @Autowired
+    MeterRegistry registry;
 }

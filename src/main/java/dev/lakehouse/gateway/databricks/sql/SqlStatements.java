@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,6 +14,8 @@ import dev.lakehouse.gateway.mcp.McpCall;
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import dev.lakehouse.gateway.tools.ToolPolicy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -36,14 +39,19 @@ public class SqlStatements {
     private final DatabricksProperties.Sql sql;
     private final ProducerTemplate producer;
     private final StatementOwners owners;
+    /** Statements this replica is polling right now (gauge gateway.sql.statements.waiting). */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     public SqlStatements(ReadOnlySqlGuard guard, ToolPolicy policy, DatabricksProperties properties, CamelContext camel,
-            StatementOwners owners) {
+            StatementOwners owners, MeterRegistry registry) {
         this.guard = guard;
         this.policy = policy;
         this.sql = properties.sql();
         this.producer = camel.createProducerTemplate();
         this.owners = owners;
+        Gauge.builder("gateway.sql.statements.waiting", waiting, AtomicInteger::get)
+                .description("SQL statements not yet finished that the gateway is polling for an agent")
+                .register(registry);
     }
 
     private static JsonNode args(Exchange exchange) {
@@ -208,6 +216,23 @@ public class SqlStatements {
                 LOG.warn("upstream cancel failed: {}", cancel.getException().getMessage());
             }
         });
+    }
+
+    /** Entering the polling loop: a statement still PENDING or RUNNING counts as waiting until {@link #waitEnds}. */
+    public void waitBegins(Exchange exchange) {
+        String state = exchange.getVariable("sqlState", String.class);
+        if ("PENDING".equals(state) || "RUNNING".equals(state)) {
+            waiting.incrementAndGet();
+            exchange.setVariable("sqlWaitCounted", true);
+        }
+    }
+
+    /** Leaving the polling loop however it ended (done, deadline, cancel, failure). */
+    public void waitEnds(Exchange exchange) {
+        if (exchange.getVariable("sqlWaitCounted", false, Boolean.class)) {
+            exchange.setVariable("sqlWaitCounted", false);
+            waiting.decrementAndGet();
+        }
     }
 
     /** The polling loop goes on while the statement runs, the deadline is ahead and the agent has not cancelled. */
