@@ -49,7 +49,8 @@ class SoakTest {
         Duration duration = Duration.ofSeconds(Math.round(Double.parseDouble(System.getProperty("soak.minutes", "3")) * 60));
         Duration sampleEvery = Duration.ofSeconds(duration.toMinutes() > 10 ? 60 : 15);
         int acme = Ports.free();
-        int gateway = Ports.free();
+        // a fixed port when something else watches the gateway (bench/dashboard's Prometheus), else any free one
+        int gateway = Integer.getInteger("soak.gateway-port", Ports.free());
         LocalProcesses.recreatePostgresDatabase(DATABASE);
         try (LocalProcesses processes = new LocalProcesses(OUTPUT)) {
             List<String> emulator = LocalProcesses.javaOnTestClasspath("-Xmx256m", "-Demulator.admin.enabled=true",

@@ -166,8 +166,9 @@ final class SoakWorkload {
         try (McpSyncClient client = McpTestClients.plain(port, progress)) {
             for (int round = 0; running(); round++) {
                 if (round % 4 == 3) {
-                    sessionCall(client, "execute_sql", Map.of("statement", "SELECT sleep(2) AS slept",
-                            "timeout_seconds", 10), "soak-" + round);
+                    // a timeout under the submit wait (5 s): submitted without waiting, then polled
+                    sessionCall(client, "execute_sql", Map.of("statement", "SELECT sleep(3) AS slept",
+                            "timeout_seconds", 4), "soak-" + round);
                     progress.clear();   // only the count of calls matters here, not the notifications kept
                 } else {
                     sessionCall(client, "execute_sql", Map.of("statement",
