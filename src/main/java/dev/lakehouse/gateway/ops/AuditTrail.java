@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -79,9 +80,7 @@ public class AuditTrail implements DisposableBean {
         }
         if (properties.auditLog() && AUDIT.isInfoEnabled()) {
             try {
-                // the request id also as a key-value pair: structured logs (ECS, Logstash) make it a field of its own
-                AUDIT.atInfo().addKeyValue(RequestIds.MDC_KEY, event.requestId())
-                        .setMessage(json.writeValueAsString(event)).log();
+                logLine(event.requestId(), json.writeValueAsString(event));
             } catch (JsonProcessingException e) {
                 LOG.debug("audit line not written: {}", e.toString());
             }
@@ -90,6 +89,29 @@ public class AuditTrail implements DisposableBean {
             queued.incrementAndGet();
         } else {
             dropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * The JSON line, with the record's request id in the MDC ({@code request_id}: a field of its own in structured
+     * logs). Usually the MDC holds it already (the request's thread or the call's worker); it is set only for the line
+     * otherwise — a key-value pair beside an MDC entry of the same name makes Spring Boot's ECS writer drop the line.
+     */
+    private static void logLine(String requestId, String line) {
+        String before = MDC.get(RequestIds.MDC_KEY);
+        if (requestId == null || requestId.equals(before)) {
+            AUDIT.info(line);
+            return;
+        }
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        try {
+            AUDIT.info(line);
+        } finally {
+            if (before == null) {
+                MDC.remove(RequestIds.MDC_KEY);
+            } else {
+                MDC.put(RequestIds.MDC_KEY, before);
+            }
         }
     }
 

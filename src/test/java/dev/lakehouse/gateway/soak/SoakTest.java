@@ -122,18 +122,24 @@ class SoakTest {
         }
     }
 
-    /** Heap after GC, descriptors and threads after the warm-up stay within a small band of their first reading. */
+    /**
+     * Heap after GC, descriptors and threads at the end stay near the highest reading of the first half after the
+     * warm-up: pools breathe (Tomcat's and Camel's threads come and go with the load, keep-alive connections too), a
+     * leak keeps climbing past its early peak.
+     */
     private static void assertFlat(List<ProcessGauge.Sample> samples) {
         List<ProcessGauge.Sample> settled = samples.stream().filter(s -> s.seconds() >= WARM_UP.toSeconds()).toList();
-        assertThat(settled).as("samples after the warm-up").hasSizeGreaterThanOrEqualTo(3);
-        ProcessGauge.Sample first = settled.get(0);
+        assertThat(settled).as("samples after the warm-up").hasSizeGreaterThanOrEqualTo(4);
+        List<ProcessGauge.Sample> firstHalf = settled.subList(0, settled.size() / 2);
         ProcessGauge.Sample last = settled.get(settled.size() - 1);
-        long heapBaseline = Math.min(first.heapAfterGcKib(), settled.get(1).heapAfterGcKib());
-        assertThat(last.heapAfterGcKib()).as("heap after GC at the end vs after the warm-up (KiB)")
-                .isLessThanOrEqualTo(heapBaseline + heapBaseline / 5 + 16 * 1024);
-        assertThat(last.openFds()).as("open file descriptors at the end vs after the warm-up")
-                .isLessThanOrEqualTo(first.openFds() + 16);
-        assertThat(last.threads()).as("threads at the end vs after the warm-up").isLessThanOrEqualTo(first.threads() + 16);
+        long heapPeak = firstHalf.stream().mapToLong(ProcessGauge.Sample::heapAfterGcKib).max().orElseThrow();
+        int fdPeak = firstHalf.stream().mapToInt(ProcessGauge.Sample::openFds).max().orElseThrow();
+        int threadPeak = firstHalf.stream().mapToInt(ProcessGauge.Sample::threads).max().orElseThrow();
+        assertThat(last.heapAfterGcKib()).as("heap after GC at the end vs the first half's peak (KiB)")
+                .isLessThanOrEqualTo(heapPeak + heapPeak / 5 + 16 * 1024);
+        assertThat(last.openFds()).as("open file descriptors at the end vs the first half's peak")
+                .isLessThanOrEqualTo(fdPeak + 16);
+        assertThat(last.threads()).as("threads at the end vs the first half's peak").isLessThanOrEqualTo(threadPeak + 16);
     }
 
     private static String report(Duration duration, SoakLedger ledger, SoakWorkload workload,

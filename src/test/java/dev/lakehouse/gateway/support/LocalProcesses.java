@@ -36,6 +36,19 @@ public final class LocalProcesses implements AutoCloseable {
         return command;
     }
 
+    /**
+     * As {@link #javaOnTestClasspath} without the test classes and resources: the process configures its logging as
+     * a deployed gateway does (the tests' logback-test.xml would take precedence over Spring Boot's own set-up).
+     */
+    public static List<String> javaOnMainClasspath(String... jvmOptions) {
+        List<String> command = javaOnTestClasspath(jvmOptions);
+        int classpath = command.indexOf("-cp") + 1;
+        command.set(classpath, java.util.Arrays.stream(command.get(classpath).split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).endsWith(Path.of("target", "test-classes")))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        return command;
+    }
+
     /** A tool of the test's JDK ({@code jcmd}, {@code jstat}). */
     public static String jdkTool(String name) {
         return Path.of(System.getProperty("java.home"), "bin", name).toString();
