@@ -4,8 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakehouse.gateway.ops.RequestIds;
 
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -15,6 +17,7 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +34,7 @@ public class CallRunner implements DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
     static final String DISPATCH = "direct:mcp-dispatch";
 
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final CamelContext camelContext;
     private volatile AsyncProducer dispatcher;
     private final SessionRegistry sessions;
@@ -92,16 +95,16 @@ public class CallRunner implements DisposableBean {
             Exchange dispatch = producer.getEndpoint().createExchange(ExchangePattern.InOut);
             exchange = dispatch;
             variables.forEach(dispatch::setVariable);
-            // the request's id in the MDC of this pool thread: Camel's MDC logging takes it from here into every
-            // thread the exchange runs on (log lines of the call carry request_id)
-            Object requestId = variables.get(dev.lakehouse.gateway.ops.RequestIds.VARIABLE);
+            // the request's id in the MDC of this pool thread, for the log lines of the dispatch until its first
+            // asynchronous wait (Camel's own MDC propagation is off: see application.properties)
+            Object requestId = variables.get(RequestIds.VARIABLE);
             if (requestId != null) {
-                org.slf4j.MDC.put(dev.lakehouse.gateway.ops.RequestIds.MDC_KEY, requestId.toString());
+                MDC.put(RequestIds.MDC_KEY, requestId.toString());
             }
             try {
                 producer.process(dispatch, doneSync -> finish(call, dispatch));
             } finally {
-                org.slf4j.MDC.remove(dev.lakehouse.gateway.ops.RequestIds.MDC_KEY);
+                MDC.remove(RequestIds.MDC_KEY);
             }
         } catch (Exception | LinkageError e) {
             if (exchange == null) {
@@ -140,7 +143,7 @@ public class CallRunner implements DisposableBean {
             }
             String json;
             if (done.getException() != null) {
-                String ref = dev.lakehouse.gateway.ops.RequestIds.of(done);
+                String ref = RequestIds.of(done);
                 LOG.warn("dispatch failed ref={} method={}: {}", ref, call.message().method(), done.getException().toString());
                 json = jsonRpc.error(call.message().id(), JsonRpcErrors.INTERNAL_ERROR, "Internal error (ref " + ref + ")", null);
             } else {

@@ -78,6 +78,7 @@ public class ToolCallRecorder {
         String group = tool == null ? "none" : tool.group();
         Long bytes = isResult ? bytesOf(result) : null;
         Long rows = isResult ? rowsOf(exchange, result) : null;
+        String workspace = connection == null ? null : UpstreamGovernor.hostOf(connection.baseUrl());
 
         String subject = properties.subjectLabel() ? exchange.getVariable("subject", "unknown", String.class) : null;
         meters.computeIfAbsent(new CallKey(tenant, toolName, group, outcome, subject), this::callTimer)
@@ -101,7 +102,7 @@ public class ToolCallRecorder {
             span.setTag("gateway.outcome", outcome);
             if (connection != null) {
                 span.setTag("gateway.connection", connection.name());
-                span.setTag("gateway.workspace", UpstreamGovernor.hostOf(connection.baseUrl()));
+                span.setTag("gateway.workspace", workspace);
             }
         }
 
@@ -110,7 +111,7 @@ public class ToolCallRecorder {
                 exchange.getVariable("subject", String.class), exchange.getVariable("client", String.class), "tool",
                 tool == null ? truncate(requestedName(exchange), 128) : toolName, tool == null ? null : group,
                 connection == null ? null : connection.name(),
-                connection == null ? null : UpstreamGovernor.hostOf(connection.baseUrl()), outcome, errorClass,
+                workspace, outcome, errorClass,
                 TimeUnit.NANOSECONDS.toMillis(durationNanos), rows, bytes,
                 exchange.getVariable("sqlStatementId", String.class),
                 sql != null && properties.auditSql() != ObservabilityProperties.SqlInAudit.OFF ? sha256(sql) : null,

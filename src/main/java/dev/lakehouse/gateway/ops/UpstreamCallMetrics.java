@@ -1,6 +1,8 @@
 package dev.lakehouse.gateway.ops;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lakehouse.gateway.ratelimit.ApiFamily;
 import dev.lakehouse.gateway.ratelimit.UpstreamGovernor;
@@ -23,7 +25,7 @@ public class UpstreamCallMetrics {
 
     private final MeterRegistry registry;
     /** Meters are looked up here, not built per call (a registration runs the meter filters each time). */
-    private final java.util.Map<Key, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
     private record Key(String tenant, String workspace, String family, int status) {
     }
