@@ -33,6 +33,10 @@ public class EmulatorProperties {
     private RateLimits rateLimits = new RateLimits();
     private Admin admin = new Admin();
     private Data data = new Data();
+    private dev.lakehouse.emulator.genie.GenieSettings genie = new dev.lakehouse.emulator.genie.GenieSettings();
+    private dev.lakehouse.emulator.vectorsearch.VectorSearchSettings vectorSearch =
+            new dev.lakehouse.emulator.vectorsearch.VectorSearchSettings();
+    private dev.lakehouse.emulator.files.FilesSettings files = new dev.lakehouse.emulator.files.FilesSettings();
 
     public static class WorkspaceProperties {
         /** TCP port of this workspace; 0 picks a free ephemeral port. */
@@ -259,6 +263,14 @@ public class EmulatorProperties {
         private Map<String, Integer> limits = new LinkedHashMap<>(Map.of(
                 "sql", 100, "unity-catalog", 100, "jobs", 100, "clusters", 100,
                 "warehouses", 100, "token", 50, "scim", 255, "other", 100));
+
+        {
+            // Map.of takes at most ten pairs: the families of the later surfaces are added here. Databricks documents
+            // about 5 Genie questions per minute; here every family counts per window alike (tests lower it).
+            limits.putAll(Map.of("genie-ask", 100, "genie", 100, "vector-search", 100, "files", 100, "workspace", 100,
+                    "lineage", 100));
+        }
+
         /** Requests in flight at once per API family and workspace; absent, 0 or less means unlimited. */
         private Map<String, Integer> concurrent = new LinkedHashMap<>();
 
@@ -320,4 +332,10 @@ public class EmulatorProperties {
     public void setAdmin(Admin admin) { this.admin = admin; }
     public Data getData() { return data; }
     public void setData(Data data) { this.data = data; }
+    public dev.lakehouse.emulator.genie.GenieSettings getGenie() { return genie; }
+    public void setGenie(dev.lakehouse.emulator.genie.GenieSettings genie) { this.genie = genie; }
+    public dev.lakehouse.emulator.vectorsearch.VectorSearchSettings getVectorSearch() { return vectorSearch; }
+    public void setVectorSearch(dev.lakehouse.emulator.vectorsearch.VectorSearchSettings v) { this.vectorSearch = v; }
+    public dev.lakehouse.emulator.files.FilesSettings getFiles() { return files; }
+    public void setFiles(dev.lakehouse.emulator.files.FilesSettings files) { this.files = files; }
 }

@@ -110,6 +110,18 @@ public final class Workspace implements AutoCloseable {
         new JobsEndpoints(jobs).register(api);
         new ClusterEndpoints(clusters).register(api);
         new WarehouseEndpoints(warehouses).register(api);
+        WorkspaceServices services = new WorkspaceServices(settings, properties, scheduler, engine, statements, warehouses,
+                unityCatalog, identities);
+        // the later surfaces, one package each
+        new dev.lakehouse.emulator.genie.GenieEndpoints(services).register(api);
+
+        new dev.lakehouse.emulator.vectorsearch.VectorSearchEndpoints(services).register(api);
+
+        new dev.lakehouse.emulator.files.FilesEndpoints(services).register(api);
+
+        new dev.lakehouse.emulator.workspaceapi.WorkspaceApiEndpoints(services).register(api);
+
+        new dev.lakehouse.emulator.lineage.LineageEndpoints(services).register(api);
         Router admin = new Router();
         new AdminEndpoints(settings, faults, tokens, identities, requestLog, rateLimiter,
                 properties.getRateLimits().getRetryAfterSeconds()).register(admin);

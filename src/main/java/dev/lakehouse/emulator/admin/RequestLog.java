@@ -62,7 +62,7 @@ public final class RequestLog {
     }
 
     public void record(String method, String path) {
-        record(method, path, ApiFamily.of(path));
+        record(method, path, ApiFamily.of(method, path));
     }
 
     public void record(String method, String path, ApiFamily family) {

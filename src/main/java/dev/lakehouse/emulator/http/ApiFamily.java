@@ -11,6 +11,16 @@ public enum ApiFamily {
     WAREHOUSES("warehouses"),
     TOKEN("token"),
     SCIM("scim"),
+    /** Genie questions (start-conversation, create-message): limited apart, at a few per minute. */
+    GENIE_ASK("genie-ask"),
+    /** Genie reads: spaces, messages, attachment query results. */
+    GENIE("genie"),
+    VECTOR_SEARCH("vector-search"),
+    /** Files API (/api/2.0/fs) and DBFS (/api/2.0/dbfs). */
+    FILES("files"),
+    /** Workspace objects: list, get-status, export. */
+    WORKSPACE("workspace"),
+    LINEAGE("lineage"),
     OTHER("other");
 
     private final String key;
@@ -25,6 +35,27 @@ public enum ApiFamily {
     }
 
     public static ApiFamily of(String path) {
+        return of("GET", path);
+    }
+
+    /** As {@link #of(String)}; the method tells Genie questions (POST) from Genie reads. */
+    public static ApiFamily of(String method, String path) {
+        if (path.startsWith("/api/2.0/genie/")) {
+            boolean question = "POST".equals(method) && (path.endsWith("/start-conversation") || path.endsWith("/messages"));
+            return question ? GENIE_ASK : GENIE;
+        }
+        if (path.startsWith("/api/2.0/vector-search/")) {
+            return VECTOR_SEARCH;
+        }
+        if (path.startsWith("/api/2.0/fs/") || path.startsWith("/api/2.0/dbfs/")) {
+            return FILES;
+        }
+        if (path.startsWith("/api/2.0/workspace/")) {
+            return WORKSPACE;
+        }
+        if (path.startsWith("/api/2.0/lineage-tracking/")) {
+            return LINEAGE;
+        }
         if (path.startsWith("/api/2.0/sql/warehouses")) {
             return WAREHOUSES;
         }

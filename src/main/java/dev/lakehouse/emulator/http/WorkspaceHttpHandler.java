@@ -64,7 +64,7 @@ public final class WorkspaceHttpHandler implements HttpHandler {
                 send(exchange, adminResponse(exchange, method, path));
                 return;
             }
-            ApiFamily family = ApiFamily.of(path);
+            ApiFamily family = ApiFamily.of(method, path);
             requestLog.record(method, path, family);
             byte[] body = null;
             if (family == ApiFamily.TOKEN && "POST".equalsIgnoreCase(method)) {
