@@ -189,7 +189,8 @@ class RateLimitControlTest {
         assertThat(scim.get("fault_limited").asLong()).isEqualTo(1);
         assertThat(requests.get("families").get("jobs").get("received").asLong()).isZero();
         assertThat(requests.get("families").fieldNames()).toIterable()
-                .containsExactly("sql", "unity-catalog", "jobs", "clusters", "warehouses", "token", "scim", "other");
+                .containsExactly("sql", "unity-catalog", "jobs", "clusters", "warehouses", "token", "scim", "genie-ask", "genie",
+                        "vector-search", "files", "workspace", "lineage", "other");
 
         JsonNode reset = admin(acme, "DELETE", "/requests", null);
         assertThat(reset.get("total").asLong()).isZero();
