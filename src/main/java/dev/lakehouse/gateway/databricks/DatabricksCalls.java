@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lakehouse.gateway.ratelimit.RetryAfter;
 import dev.lakehouse.gateway.ratelimit.UpstreamGuard;
@@ -36,6 +38,16 @@ import org.springframework.stereotype.Component;
 public class DatabricksCalls implements HttpClientConfigurer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksCalls.class);
+
+    /** Variable: extra request headers of one call (a Map, e.g. Range of a file read). */
+    public static final String HEADERS = "dbHeaders";
+    /** Variable: true when the answer is bytes, not JSON (a file download); they land in {@link #RESPONSE_BYTES}. */
+    public static final String RAW = "dbRaw";
+    /** Variable: the bytes of a raw answer; only for the step that renders them, never logged or stored. */
+    public static final String RESPONSE_BYTES = "dbResponseBytes";
+    /** Response headers a raw answer is described by (read before the headers are dropped). */
+    private static final List<String> RAW_HEADERS = List.of("Content-Type", "Content-Length", "Content-Range",
+            "Last-Modified");
 
     private final ObjectMapper mapper;
     private final DatabricksProperties properties;
@@ -75,6 +87,11 @@ public class DatabricksCalls implements HttpClientConfigurer {
         exchange.setVariable("dbQuery", query);
         exchange.setVariable("dbBody", body);
         exchange.setVariable("dbHint", hint);
+        // what a declared REST tool may add to one call: none of it carries over to the next call of the exchange
+        exchange.removeVariable(dev.lakehouse.gateway.ratelimit.ApiFamily.VARIABLE);
+        exchange.removeVariable(HEADERS);
+        exchange.removeVariable(RAW);
+        exchange.removeVariable(RESPONSE_BYTES);
     }
 
     /** Before the first attempt: no deadline yet (the guard sets one per Databricks call), no retry delay. */
@@ -98,8 +115,13 @@ public class DatabricksCalls implements HttpClientConfigurer {
         if (!query.isEmpty()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
         }
-        message.setHeader("Accept", "application/json");
+        boolean raw = exchange.getVariable(RAW, false, Boolean.class);
+        message.setHeader("Accept", raw ? "*/*" : "application/json");
         message.setHeader("User-Agent", userAgent);
+        Map<?, ?> extraHeaders = exchange.getVariable(HEADERS, Map.class);
+        if (extraHeaders != null) {
+            extraHeaders.forEach((name, value) -> message.setHeader(String.valueOf(name), value));
+        }
         Object body = exchange.getVariable("dbBody");
         if ("GET".equals(method) || body == null && !"POST".equals(method)) {
             message.setBody(null);
@@ -150,6 +172,21 @@ public class DatabricksCalls implements HttpClientConfigurer {
     public void inspect(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (exchange.getVariable(RAW, false, Boolean.class) && status >= 200 && status < 300) {
+            // a download: the bytes as they came, and the headers that describe them (size, range, type, time)
+            byte[] bytes = message.getBody(byte[].class);
+            exchange.setVariable(RESPONSE_BYTES, bytes == null ? new byte[0] : bytes);
+            ObjectNode described = mapper.createObjectNode();
+            described.put("status", status);
+            for (String name : RAW_HEADERS) {
+                String value = message.getHeader(name, String.class);
+                if (value != null) {
+                    described.put(name.toLowerCase(java.util.Locale.ROOT).replace('-', '_'), value);
+                }
+            }
+            answered(exchange, status, described.toString(), message.getHeader("Retry-After", String.class));
+            return;
+        }
         String text = message.getBody(String.class);
         answered(exchange, status, text == null ? "" : text, message.getHeader("Retry-After", String.class));
     }

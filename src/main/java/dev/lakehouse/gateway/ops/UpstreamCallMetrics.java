@@ -55,10 +55,8 @@ public class UpstreamCallMetrics {
             return;
         }
         int status = exchange.getVariable("dbStatus", 0, Integer.class);
-        String method = exchange.getVariable("dbMethod", "GET", String.class);
-        String path = exchange.getVariable("dbPath", "", String.class);
         timers.computeIfAbsent(new Key(connection.tenant(), UpstreamGovernor.hostOf(connection.baseUrl()),
-                        ApiFamily.of(method, path).key(), status), this::timer)
+                        ApiFamily.ofCall(exchange).key(), status), this::timer)
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         exchange.removeVariable(ATTEMPT_STARTED);
     }

@@ -37,8 +37,7 @@ public class UpstreamGuard extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
-        ApiFamily family = ApiFamily.of(exchange.getVariable("dbMethod", "GET", String.class),
-                exchange.getVariable("dbPath", String.class));
+        ApiFamily family = ApiFamily.ofCall(exchange);
         UpstreamLimit limit = governor.limitFor(connection, family);
         exchange.setVariable("dbLimit", limit);
         Long deadline = exchange.getVariable("dbDeadline", Long.class);

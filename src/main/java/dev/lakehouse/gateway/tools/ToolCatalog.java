@@ -23,6 +23,8 @@ import com.networknt.schema.SpecificationVersion;
 
 import dev.lakehouse.gateway.mcp.IncomingMessage;
 import dev.lakehouse.gateway.mcp.JsonRpcException;
+import dev.lakehouse.gateway.tools.rest.RestDeclaration;
+import dev.lakehouse.gateway.tools.rest.RestDeclarations;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,7 @@ public class ToolCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ToolCatalog.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Set<String> FIELDS = Set.of("name", "title", "description", "group", "route", "inputSchema",
-            "outputSchema", "annotations", "guardedWrites");
+            "outputSchema", "annotations", "guardedWrites", "rest");
     private static final Set<String> HINTS = Set.of("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint");
     private static final String CURSOR_PREFIX = "tools:";
 
@@ -116,12 +118,24 @@ public class ToolCatalog {
         String at = where + " (" + name + ")";
         String description = requiredText(node, "description", at);
         String group = requiredText(node, "group", at);
-        String route = requiredText(node, "route", at);
-        if (!route.startsWith("direct:")) {
-            throw new ToolCatalogException("Tool catalog " + at + ": field 'route' must be a direct: endpoint, got '" + route + "'");
-        }
         JsonNode title = node.get("title");
         Schema inputValidator = schema(node, "inputSchema", true, at, registry, metaSchema);
+        // a tool is either a hand-written route or a REST declaration run by the rest-tool template, never both
+        RestDeclaration rest = null;
+        String route;
+        if (node.has("rest")) {
+            if (node.has("route")) {
+                throw new ToolCatalogException("Tool catalog " + at + ": fields 'route' and 'rest' exclude each other "
+                        + "(a declared REST tool runs on the rest-tool template)");
+            }
+            rest = RestDeclarations.parse(node.get("rest"), node.get("inputSchema"), at);
+            route = "direct:" + ToolDefinition.routeIdOf(name);
+        } else {
+            route = requiredText(node, "route", at);
+            if (!route.startsWith("direct:")) {
+                throw new ToolCatalogException("Tool catalog " + at + ": field 'route' must be a direct: endpoint, got '" + route + "'");
+            }
+        }
         Schema outputValidator = schema(node, "outputSchema", false, at, registry, metaSchema);
         Map<String, Boolean> annotations = new LinkedHashMap<>();
         JsonNode hints = node.get("annotations");
@@ -144,7 +158,7 @@ public class ToolCatalog {
         }
         return new ToolDefinition(name, title == null ? null : title.asText(), description, group, route,
                 node.get("inputSchema"), node.get("outputSchema"), annotations, at, inputValidator, outputValidator,
-                guarded != null && guarded.asBoolean());
+                guarded != null && guarded.asBoolean(), rest);
     }
 
     private static String requiredText(JsonNode node, String field, String where) {

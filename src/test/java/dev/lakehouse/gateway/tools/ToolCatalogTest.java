@@ -308,4 +308,34 @@ class ToolCatalogTest {
         assertThat(ToolCatalog.load(List.of("", "  "))).isEmpty();
         assertThat(ToolCatalog.load(List.of("file:" + dir + "/*.yaml"))).isEmpty();
     }
+
+    @Test
+    void aRestToolRunsOnTheTemplateRouteAndCannotAlsoNameARoute() throws IOException {
+        String rest = """
+                tools:
+                  - name: list_things
+                    description: Lists things.
+                    group: g
+                    rest: {method: GET, path: /api/2.0/things, query: {q: "{q}"}}
+                    inputSchema: {type: object, properties: {q: {type: string}}}
+                """;
+        write("rest.yaml", rest);
+        ToolDefinition tool = load().get("list_things");
+        assertThat(tool.route()).isEqualTo("direct:tool-list-things");
+        assertThat(tool.rest().path()).isEqualTo("/api/2.0/things");
+        write("rest.yaml", rest.replace("    group: g\n", "    group: g\n    route: direct:tool-x\n"));
+        assertThatThrownBy(this::load).isInstanceOf(ToolCatalogException.class)
+                .hasMessageContaining("rest.yaml] tools[0] (list_things)").hasMessageContaining("'route' and 'rest' exclude each other");
+        write("rest.yaml", rest.replace("{q}", "{query}"));
+        assertThatThrownBy(this::load).hasMessageContaining("'rest.query.q'").hasMessageContaining("'query'");
+    }
+
+    @Test
+    void everySingleCallToolOfTheProjectIsDeclaredNotRouted() {
+        Map<String, ToolDefinition> tools = ToolCatalog.load(List.of("file:routes/tools/*.yaml"));
+        // the hand-written routes left are the multi-step flows
+        assertThat(tools.values().stream().filter(t -> t.rest() == null).map(ToolDefinition::name))
+                .containsExactlyInAnyOrder("gateway_info", "search_tables", "get_job_run_output", "execute_sql",
+                        "get_statement_result", "cancel_statement");
+    }
 }

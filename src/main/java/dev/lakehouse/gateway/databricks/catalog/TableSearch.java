@@ -32,6 +32,13 @@ public class TableSearch {
         this.defaultResults = defaultResults;
     }
 
+    static final String UC = "/api/2.1/unity-catalog";
+
+    /** The catalog listing the search starts from (made only when no catalog is given). */
+    public void catalogListing(Exchange exchange) {
+        DatabricksCalls.request(exchange, "GET", UC + "/catalogs", new LinkedHashMap<>(), null, null);
+    }
+
     /** Without a catalog argument the search spans the first page of the catalog listing. */
     public boolean needsCatalogListing(Exchange exchange) {
         return exchange.getVariable("toolArguments", JsonNode.class).path("catalog").asText(null) == null;
@@ -71,7 +78,7 @@ public class TableSearch {
         query.put("catalog_name", catalog);
         query.put("table_name_pattern", "%" + fragment.replace("%", "").replace("_", "\\_") + "%");
         query.put("max_results", exchange.getVariable("searchLimit", Integer.class));
-        DatabricksCalls.request(exchange, "GET", CatalogRequests.UC + "/table-summaries", query, null, null);
+        DatabricksCalls.request(exchange, "GET", UC + "/table-summaries", query, null, null);
     }
 
     public void collect(Exchange exchange) {

@@ -30,14 +30,8 @@ public class ComputeShapes {
             "num_active_sessions", "auto_stop_mins", "spot_instance_policy", "channel", "health", "creator_name", "jdbc_url");
     private static final List<String> WAREHOUSE_CHANGED = List.of("id", "name", "state", "cluster_size", "num_clusters");
 
-    private final DatabricksShapes shapes;
-
-    public ComputeShapes(DatabricksShapes shapes) {
-        this.shapes = shapes;
-    }
-
     public ObjectNode cluster(Exchange exchange) {
-        ObjectNode cluster = shapes.pick(response(exchange), CLUSTER);
+        ObjectNode cluster = DatabricksShapes.pick(response(exchange), CLUSTER);
         DatabricksTimes.iso(cluster, "start_time", "terminated_time", "last_restarted_time");
         cluster.put("next_step", clusterStep(cluster.path("state").asText()));
         return cluster;
@@ -45,20 +39,20 @@ public class ComputeShapes {
 
     /** start/terminate/restart/resize: the cluster right after the request, and how to follow it. */
     public ObjectNode clusterChanged(Exchange exchange) {
-        ObjectNode cluster = shapes.pick(response(exchange), CLUSTER_CHANGED);
+        ObjectNode cluster = DatabricksShapes.pick(response(exchange), CLUSTER_CHANGED);
         changed(exchange, cluster, "cluster", "get_cluster");
         return cluster;
     }
 
     public ObjectNode warehouse(Exchange exchange) {
-        ObjectNode warehouse = shapes.pick(response(exchange), WAREHOUSE);
+        ObjectNode warehouse = DatabricksShapes.pick(response(exchange), WAREHOUSE);
         warehouse.put("next_step", warehouseStep(warehouse.path("state").asText()));
         return warehouse;
     }
 
     /** start/stop: the warehouse right after the request, and how to follow it. */
     public ObjectNode warehouseChanged(Exchange exchange) {
-        ObjectNode warehouse = shapes.pick(response(exchange), WAREHOUSE_CHANGED);
+        ObjectNode warehouse = DatabricksShapes.pick(response(exchange), WAREHOUSE_CHANGED);
         changed(exchange, warehouse, "warehouse", "get_sql_warehouse");
         return warehouse;
     }

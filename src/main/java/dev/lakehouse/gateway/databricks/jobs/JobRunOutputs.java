@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.lakehouse.gateway.databricks.DatabricksCalls;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,20 @@ public class JobRunOutputs {
     public JobRunOutputs(ObjectMapper mapper, JobShapes jobShapes) {
         this.mapper = mapper;
         this.jobShapes = jobShapes;
+    }
+
+    static final String JOBS = "/api/2.2/jobs";
+
+    /** The run itself first (runs/get): its task runs are where the outputs are. */
+    public void runRequest(Exchange exchange) {
+        runsCall(exchange, "/runs/get", exchange.getVariable("toolArguments", JsonNode.class).path("run_id").asLong(),
+                "Check the run_id with list_job_runs (or the run_id returned by run_job).");
+    }
+
+    private static void runsCall(Exchange exchange, String path, long runId, String hint) {
+        java.util.Map<String, Object> query = new java.util.LinkedHashMap<>();
+        query.put("run_id", runId);
+        DatabricksCalls.request(exchange, "GET", JOBS + path, query, null, hint);
     }
 
     /** After runs/get: the task runs whose output to fetch (or the run itself when it is a task run). */
@@ -69,7 +84,8 @@ public class JobRunOutputs {
     public void nextRequest(Exchange exchange) {
         JsonNode task = ((Deque<JsonNode>) exchange.getVariable("outputQueue", Deque.class)).removeFirst();
         exchange.setVariable("outputTask", task);
-        JobRequests.runOutput(exchange, task.path("run_id").asLong());
+        // runs/get-output of one task run (the Jobs API refuses it for a whole multi-task job run)
+        runsCall(exchange, "/runs/get-output", task.path("run_id").asLong(), null);
     }
 
     /** One task's output: its state, notebook result, SQL statement ids, error and trace (texts capped). */

@@ -30,18 +30,9 @@ public class JobShapes {
             "timeout_seconds", "tags");
 
     private final ObjectMapper mapper;
-    private final DatabricksShapes shapes;
 
-    public JobShapes(ObjectMapper mapper, DatabricksShapes shapes) {
+    public JobShapes(ObjectMapper mapper) {
         this.mapper = mapper;
-        this.shapes = shapes;
-    }
-
-    /** list_jobs: one page, creation times as ISO-8601. */
-    public Map<String, Object> jobsPage(Exchange exchange) {
-        Map<String, Object> page = shapes.page(exchange);
-        ((ArrayNode) page.get("jobs")).forEach(job -> DatabricksTimes.iso((ObjectNode) job, "created_time"));
-        return page;
     }
 
     /** get_job: name, tasks (key, kind, dependencies), parameters and the settings that say when and how it runs. */
@@ -66,7 +57,7 @@ public class JobShapes {
         }
         ArrayNode parameters = job.putArray("parameters");
         for (JsonNode parameter : settings.path("parameters")) {
-            parameters.add(shapes.pick(parameter, List.of("name", "default")));
+            parameters.add(DatabricksShapes.pick(parameter, List.of("name", "default")));
         }
         for (String field : JOB_SETTINGS) {
             copy(settings, job, field);
@@ -89,14 +80,11 @@ public class JobShapes {
         return "unknown";
     }
 
-    /** list_job_runs: one page; state and status as Databricks reports them, times as ISO-8601. */
-    public Map<String, Object> runsPage(Exchange exchange) {
-        Map<String, Object> page = shapes.page(exchange);
-        for (JsonNode run : (ArrayNode) page.get("runs")) {
-            DatabricksTimes.iso((ObjectNode) run, "start_time", "end_time");
+    /** list_job_runs (after the declared projection): a run's v2 message only where it says more than its v1 one. */
+    public void runsPage(Exchange exchange) {
+        for (JsonNode run : exchange.getMessage().getBody(JsonNode.class).path("runs")) {
             dropRepeatedMessage(run.path("state").path("state_message").asText(""), run.path("status"));
         }
-        return page;
     }
 
     /** get_job_run: the run's state, parameters and each task run with its own run_id and state. */
