@@ -69,6 +69,8 @@ public final class UpstreamLimit {
     private final LongSupplier clock;
     private final Continuations continuations;
     private final double configuredRate;
+    /** The lowest rate learning may cut to: min-rate, or the configured rate when that is lower. */
+    private final double floorRate;
     private final int burst;
     private final RateLimitPolicy policy;
 
@@ -119,7 +121,9 @@ public final class UpstreamLimit {
         this.properties = properties;
         this.clock = clock;
         this.continuations = continuations;
-        this.configuredRate = Math.max(properties.minRate(), settings.rate());
+        // a family may be configured below min-rate (Genie's ~5 questions a minute): then that is its floor too
+        this.configuredRate = settings.rate() > 0 ? settings.rate() : properties.minRate();
+        this.floorRate = Math.min(properties.minRate(), configuredRate);
         this.burst = Math.max(1, settings.burst());
         this.policy = settings.policy();
         TimeMeter meter = new TimeMeter() {
@@ -428,7 +432,7 @@ public final class UpstreamLimit {
         // the workspace counted just before its window may still fall in ours
         boolean measurable = backlogSince >= 0 && answered.size() >= MIN_ANSWERS_TO_MEASURE;
         double cut = rate * properties.decreaseFactor();
-        setRate(Math.max(properties.minRate(), measurable ? Math.min(cut, measured * properties.learnMargin()) : cut));
+        setRate(Math.max(floorRate, measurable ? Math.min(cut, measured * properties.learnMargin()) : cut));
         lastDecrease = now;
         everDecreased = true;
     }

@@ -19,7 +19,8 @@ public record WorkspaceConnection(String tenant, String name, String baseUrl, St
         Map<ApiFamily, RateLimitProperties.Family> rateLimits, VaultConnection vault) {
 
     /** Tool groups whose exposure a connection controls; others (gateway, fixtures) are always visible. */
-    public static final java.util.Set<String> DATABRICKS_GROUPS = java.util.Set.of("catalog", "sql", "jobs", "compute", "warehouses");
+    public static final java.util.Set<String> DATABRICKS_GROUPS = java.util.Set.of("catalog", "sql", "jobs", "compute", "warehouses",
+            "genie", "vector_search", "functions", "files", "workspace");
 
     public boolean fromVault() {
         return vault != null;

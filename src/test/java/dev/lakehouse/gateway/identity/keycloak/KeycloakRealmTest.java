@@ -46,7 +46,8 @@ class KeycloakRealmTest {
         assertThat(discovery.path("registration_endpoint").asText())
                 .isEqualTo(keycloak.issuer() + "/clients-registrations/openid-connect");
         assertThat(texts(discovery.path("scopes_supported")))
-                .contains("mcp-gateway", "organization", "catalog", "sql", "jobs", "compute", "warehouses");
+                .contains("mcp-gateway", "organization", "catalog", "sql", "jobs", "compute", "warehouses", "genie",
+                        "vector_search", "functions", "files", "workspace");
     }
 
     @Test
