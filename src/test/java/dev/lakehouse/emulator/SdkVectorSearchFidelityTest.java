@@ -175,6 +175,14 @@ class SdkVectorSearchFidelityTest {
         QueryVectorIndexResponse like = w.vectorSearchIndexes().queryIndex(query("id").setQueryText("anything")
                 .setFiltersJson("{\"title LIKE\": \"token\"}"));
         assertThat(column(like, 0)).containsExactly("11");
+
+        QueryVectorIndexResponse pattern = w.vectorSearchIndexes().queryIndex(query("id").setQueryText("login")
+                .setFiltersJson("[{\"title LIKE\": \"%sign-on%\"}]"));
+        assertThat(column(pattern, 0)).containsExactly("13");
+
+        QueryVectorIndexResponse or = w.vectorSearchIndexes().queryIndex(query("id").setQueryText("login")
+                .setFiltersJson("{\"title OR category\": [\"Dashboards\", \"security\"], \"price >\": 20}"));
+        assertThat(column(or, 0)).containsExactlyInAnyOrder("14", "16", "19");
     }
 
     @Test
