@@ -14,6 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.lakehouse.gateway.identity.CallerIdentity;
 import dev.lakehouse.gateway.identity.IdentityProperties;
 import dev.lakehouse.gateway.tenant.TenantConnections;
+import dev.lakehouse.gateway.tenant.TenantProperties;
+import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.vault.ConnectionStatus;
 import dev.lakehouse.gateway.vault.ConnectionVault;
 import dev.lakehouse.gateway.vault.VaultConnection;
@@ -160,7 +162,8 @@ public class ConnectPages {
         connections.names(tenant).forEach(name -> {
             if (connections.configured(tenant, name)) {
                 rows.add("<tr><td>" + esc(name) + "</td><td>configured</td><td>" + "<span class=\"status active\">"
-                        + "configured by the operator</span></td><td></td></tr>");
+                        + "configured by the operator</span></td><td>" + toolGroups(connections.tenants().get(tenant)
+                        .connections().get(name).exposure()) + "</td><td></td></tr>");
             }
         });
         for (VaultConnection c : vault.connections(tenant)) {
@@ -178,14 +181,32 @@ public class ConnectPages {
                     + esc(c.authMethod()) + (c.perUser() ? " (each user)" : "") + "</td><td><span class=\"status "
                     + status.wire() + "\">" + esc(status.wire()) + "</span>" + (mine != null && mine.principal() != null
                     ? " as " + esc(mine.principal()) : "") + "<div class=\"note\">" + esc(detail) + "</div></td><td>"
-                    + action + "</td></tr>");
+                    + toolGroups(c.exposure()) + "</td><td>" + action + "</td></tr>");
         }
         if (rows.isEmpty()) {
             return "<p>No workspace is connected yet.</p>";
         }
         return "<table><caption class=\"note\">Connections of tenant " + esc(tenant) + "</caption><thead><tr>"
                 + "<th scope=\"col\">Name</th><th scope=\"col\">Sign-in</th><th scope=\"col\">Status</th>"
-                + "<th scope=\"col\">Action</th></tr></thead><tbody>" + String.join("", rows) + "</tbody></table>";
+                + "<th scope=\"col\">Tools for agents</th><th scope=\"col\">Action</th></tr></thead><tbody>" + String.join("", rows) + "</tbody></table>";
+    }
+
+    /** The tool groups a connection gives agents and how (read only, all, the human confirms changes); off ones left out. */
+    static String toolGroups(java.util.Map<String, TenantProperties.Exposure> exposure) {
+        List<String> groups = new ArrayList<>();
+        for (String group : new java.util.TreeSet<>(WorkspaceConnection.DATABRICKS_GROUPS)) {
+            TenantProperties.Exposure mode = exposure == null ? TenantProperties.Exposure.READ
+                    : exposure.getOrDefault(group, TenantProperties.Exposure.READ);
+            if (mode != TenantProperties.Exposure.OFF) {
+                String how = switch (mode) {
+                    case READ -> "read";
+                    case ON -> "read and change";
+                    default -> "changes confirmed";
+                };
+                groups.add("<span class=\"group\">" + esc(group) + " <span class=\"note\">" + how + "</span></span>");
+            }
+        }
+        return groups.isEmpty() ? "<span class=\"note\">none</span>" : String.join(", ", groups);
     }
 
     private String addForms(String tenant, HttpServletRequest request) {

@@ -24,10 +24,18 @@ public record TenantProperties(Map<String, Tenant> tenants) {
         tenants.values().forEach(t -> t.connections().values().forEach(Connection::rateLimitsByFamily));
     }
 
-    /** @param defaultConnection the connection used when a tool call names none (else the first one) */
-    public record Tenant(String defaultConnection, Map<String, Connection> connections) {
+    /**
+     * @param defaultConnection the connection used when a tool call names none (else the first one)
+     * @param listedGroups      the tool groups tools/list shows this tenant's agents (null: gateway.tools.listed-groups);
+     *                          the others stay callable and findable with search_tools
+     */
+    public record Tenant(String defaultConnection, Map<String, Connection> connections, java.util.List<String> listedGroups) {
         public Tenant {
             connections = connections == null ? new LinkedHashMap<>() : connections;
+        }
+
+        public Tenant(String defaultConnection, Map<String, Connection> connections) {
+            this(defaultConnection, connections, null);
         }
     }
 

@@ -17,10 +17,14 @@ public class GatewayInfoTool {
     private final ToolCatalog catalog;
     private final dev.lakehouse.gateway.tenant.TenantConnections connections;
 
-    public GatewayInfoTool(McpProperties properties, ToolCatalog catalog, dev.lakehouse.gateway.tenant.TenantConnections connections) {
+    private final ToolDisclosure disclosure;
+
+    public GatewayInfoTool(McpProperties properties, ToolCatalog catalog, dev.lakehouse.gateway.tenant.TenantConnections connections,
+            ToolDisclosure disclosure) {
         this.properties = properties;
         this.catalog = catalog;
         this.connections = connections;
+        this.disclosure = disclosure;
     }
 
     public Map<String, Object> describe(Exchange exchange) {
@@ -36,6 +40,7 @@ public class GatewayInfoTool {
         // names only: hosts and credentials of a tenant's connections are not for agents
         info.put("workspaces", connections.names(exchange.getVariable("tenant", String.class)));
         info.put("toolGroups", groups);
+        info.put("listedGroups", disclosure.listedGroups(exchange));
         return info;
     }
 }

@@ -199,10 +199,14 @@ public class ToolCatalog {
         return policy.filter(new ArrayList<>(tools.values()), exchange);
     }
 
-    /** tools/list: one page, with an opaque cursor for the next; an invalid cursor is -32602. */
+    /** tools/list: one page of the visible tools, with an opaque cursor for the next; an invalid cursor is -32602. */
     public Map<String, Object> listPage(Exchange exchange) {
+        return listPage(exchange, visibleTools(exchange));
+    }
+
+    /** tools/list of the given tools (e.g. only the listed groups), one page at a time. */
+    public Map<String, Object> listPage(Exchange exchange, List<ToolDefinition> visible) {
         IncomingMessage message = exchange.getVariable("mcpMessage", IncomingMessage.class);
-        List<ToolDefinition> visible = visibleTools(exchange);
         int offset = decodeCursor(message.params().get("cursor"), visible.size());
         int end = Math.min(visible.size(), offset + pageSize);
         List<Map<String, Object>> page = new ArrayList<>();

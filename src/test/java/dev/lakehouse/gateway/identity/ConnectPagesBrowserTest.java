@@ -63,6 +63,9 @@ class ConnectPagesBrowserTest extends OAuthModeTestBase {
             alice.waitForUrl(gateway + "/connect").getClass();
             alice.waitForText("Tenant acme").waitForText("lakehouse");
             assertThat(alice.text()).contains("pending", "Signed in as alice");
+            // what the connection gives agents, group by group (the later groups read by default)
+            assertThat(alice.text()).contains("Tools for agents", "catalog read", "genie read", "vector_search read",
+                    "files read");
             alice.screenshot(Path.of("connect-home.png"));
 
             alice.click("#start-lakehouse");

@@ -34,7 +34,10 @@ public record RestDeclaration(
         String whenArgument,
         RestDeclaration whenGiven) {
 
-    /** How one page is asked for: {@code page_token} (opaque token), {@code offset}, or {@code none}. */
+    /**
+     * How one page is asked for: {@code page_token} (opaque token), {@code offset}, or {@code none}; {@code sizeParam}
+     * is the API's page-size parameter (null where the API has none), {@code max} the most it accepts.
+     */
     public record Paging(String style, String sizeParam, int max, String tokenParam, boolean inBody) {
         public static final Paging NONE = new Paging("none", null, 0, null, false);
 

@@ -143,13 +143,14 @@ public final class RestDeclarations {
         if ("none".equals(style)) {
             return Paging.NONE;
         }
-        // one page per call: the agent asks for the next with the opaque cursor of the last answer
-        for (String argument : List.of("page_size", "cursor")) {
+        // one page per call: the agent asks for the next with the opaque cursor of the last answer (and the page
+        // size, where the API takes one)
+        String size = text(node.get("size"), at, field + ".paging.size");
+        for (String argument : size == null ? List.of("cursor") : List.of("page_size", "cursor")) {
             if (!arguments.contains(argument)) {
                 throw fail(at, field + ".paging", "paging needs the argument '" + argument + "' in the input schema");
             }
         }
-        String size = text(node.get("size"), at, field + ".paging.size");
         String token = text(node.get("token"), at, field + ".paging.token");
         String in = text(node.get("in"), at, field + ".paging.in");
         if (in != null && !Set.of("query", "body").contains(in)) {
@@ -159,7 +160,10 @@ public final class RestDeclarations {
         if (max != null && (!max.canConvertToInt() || max.asInt() < 1)) {
             throw fail(at, field + ".paging.max", "must be a positive integer");
         }
-        return new Paging(style, size == null ? "max_results" : size, max == null ? Integer.MAX_VALUE : max.asInt(),
+        if (size == null && "offset".equals(style)) {
+            throw fail(at, field + ".paging.size", "is needed for offset paging (the page size parameter of the API)");
+        }
+        return new Paging(style, size, max == null ? Integer.MAX_VALUE : max.asInt(),
                 token != null ? token : "page_token".equals(style) ? "page_token" : "offset", "body".equals(in));
     }
 

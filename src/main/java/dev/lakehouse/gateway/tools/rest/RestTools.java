@@ -83,7 +83,9 @@ public class RestTools {
         size = Math.max(1, Math.min(size, Math.min(properties.maxPageSize(), paging.max())));
         String cursor = arguments.path("cursor").asText("");
         Map<String, Object> position = new LinkedHashMap<>();
-        position.put(paging.sizeParam(), size);
+        if (paging.sizeParam() != null) {
+            position.put(paging.sizeParam(), size);
+        }
         String upstream = cursor.isBlank() ? null : DatabricksShapes.decode(cursor);
         if ("offset".equals(paging.style())) {
             if (upstream != null && (upstream.length() > 18 || !upstream.chars().allMatch(Character::isDigit))) {
