@@ -33,10 +33,6 @@ public record TenantProperties(Map<String, Tenant> tenants) {
         public Tenant {
             connections = connections == null ? new LinkedHashMap<>() : connections;
         }
-
-        public Tenant(String defaultConnection, Map<String, Connection> connections) {
-            this(defaultConnection, connections, null);
-        }
     }
 
     /**

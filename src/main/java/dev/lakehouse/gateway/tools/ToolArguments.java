@@ -31,11 +31,19 @@ public class ToolArguments {
         JsonNode arguments = exchange.getVariable("toolArguments", JsonNode.class);
         List<com.networknt.schema.Error> errors = tool.inputValidator().validate(arguments);
         if (!errors.isEmpty()) {
-            String detail = errors.stream().limit(MAX_REPORTED).map(e -> "- " + e.getMessage())
+            String detail = errors.stream().limit(MAX_REPORTED).map(ToolArguments::describe)
                     .collect(Collectors.joining("\n"));
             throw new ToolExecutionException("Invalid arguments for tool " + tool.name() + ":\n" + detail
                     + "\nFix the arguments to match the tool's inputSchema and call it again.");
         }
         exchange.getMessage().setBody(mapper.convertValue(arguments, Map.class));
+    }
+
+    /** One violation with the argument it is about (e.g. {@code index_name: does not match ...}), for the model to fix. */
+    static String describe(com.networknt.schema.Error error) {
+        String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        String argument = location.replaceFirst("^[$/.]+", "").replace('/', '.');
+        String message = error.getMessage();
+        return "- " + (argument.isEmpty() || message.startsWith(argument) ? "" : argument + ": ") + message;
     }
 }

@@ -74,9 +74,9 @@ class ToolPolicyTest {
         allOff.put("x", connection("emulator:one", Map.of("jobs", Exposure.OFF, "catalog", Exposure.OFF)));
         allOff.put("y", connection("emulator:missing", Map.of("jobs", Exposure.OFF, "catalog", Exposure.OFF)));
         Map<String, TenantProperties.Tenant> tenants = new LinkedHashMap<>();
-        tenants.put("mixed", new TenantProperties.Tenant("a", mixed));
-        tenants.put("readonly", new TenantProperties.Tenant(null, readOnly));
-        tenants.put("alloff", new TenantProperties.Tenant(null, allOff));
+        tenants.put("mixed", new TenantProperties.Tenant("a", mixed, null));
+        tenants.put("readonly", new TenantProperties.Tenant(null, readOnly, null));
+        tenants.put("alloff", new TenantProperties.Tenant(null, allOff, null));
         MockEnvironment environment = new MockEnvironment().withProperty("emulator.url.one", "http://127.0.0.1:9999");
         connections = new TenantConnections(new TenantProperties(tenants), environment);
         policy = new ToolPolicy(connections, Duration.ofSeconds(5), true);
