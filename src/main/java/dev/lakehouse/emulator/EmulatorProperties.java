@@ -37,6 +37,7 @@ public class EmulatorProperties {
     private dev.lakehouse.emulator.vectorsearch.VectorSearchSettings vectorSearch =
             new dev.lakehouse.emulator.vectorsearch.VectorSearchSettings();
     private dev.lakehouse.emulator.files.FilesSettings files = new dev.lakehouse.emulator.files.FilesSettings();
+    private dev.lakehouse.emulator.workspaceapi.WorkspaceApiSettings workspace = new dev.lakehouse.emulator.workspaceapi.WorkspaceApiSettings();
 
     public static class WorkspaceProperties {
         /** TCP port of this workspace; 0 picks a free ephemeral port. */
@@ -338,4 +339,6 @@ public class EmulatorProperties {
     public void setVectorSearch(dev.lakehouse.emulator.vectorsearch.VectorSearchSettings v) { this.vectorSearch = v; }
     public dev.lakehouse.emulator.files.FilesSettings getFiles() { return files; }
     public void setFiles(dev.lakehouse.emulator.files.FilesSettings files) { this.files = files; }
+    public dev.lakehouse.emulator.workspaceapi.WorkspaceApiSettings getWorkspace() { return workspace; }
+    public void setWorkspace(dev.lakehouse.emulator.workspaceapi.WorkspaceApiSettings v) { this.workspace = v; }
 }

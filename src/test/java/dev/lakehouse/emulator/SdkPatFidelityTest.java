@@ -137,7 +137,7 @@ class SdkPatFidelityTest {
     @Test
     void functionsAndVolumesAreListed() {
         assertThat(all(w.functions().list(new ListFunctionsRequest().setCatalogName("main").setSchemaName("default"))))
-                .extracting(f -> f.getFullName()).containsExactly("main.default.net_price");
+                .extracting(f -> f.getFullName()).containsExactly("main.default.employees_in_department", "main.default.net_price");
         assertThat(w.functions().get("main.default.net_price").getInputParams().getParameters()).hasSize(2);
         assertThat(all(w.volumes().list(new ListVolumesRequest().setCatalogName("main").setSchemaName("default"))))
                 .extracting(v -> v.getName()).containsExactly("landing", "exports");

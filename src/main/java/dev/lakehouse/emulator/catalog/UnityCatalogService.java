@@ -19,6 +19,7 @@ import dev.lakehouse.emulator.http.ApiException;
 import dev.lakehouse.emulator.http.Json;
 import dev.lakehouse.emulator.sql.DuckDbEngine;
 import dev.lakehouse.emulator.sql.DuckTypeMapper;
+import dev.lakehouse.emulator.sql.SampleDataSeeder;
 import dev.lakehouse.emulator.sql.SqlType;
 
 /**
@@ -353,38 +354,95 @@ public final class UnityCatalogService {
                     node.put("function_id", uuid("function/" + fullName));
                     node.put("owner", ownerOf(catalog));
                     Json.putOpt(node, "comment", rs.getString(5));
-                    boolean table = "table_macro".equals(rs.getString(2));
-                    node.put("data_type", table ? "TABLE_TYPE" : "STRING");
-                    node.put("full_data_type", table ? "TABLE" : "STRING");
-                    ArrayNode params = node.putObject("input_params").putArray("parameters");
-                    Array parameters = rs.getArray(3);
-                    if (parameters != null) {
-                        Object[] names = (Object[]) parameters.getArray();
-                        for (int i = 0; i < names.length; i++) {
-                            ObjectNode p = params.addObject();
-                            p.put("name", String.valueOf(names[i]));
-                            p.put("position", i);
-                            p.put("type_text", "string");
-                            p.put("type_name", "STRING");
-                            p.put("type_json", SqlType.structField(String.valueOf(names[i]),
-                                    SqlType.simple("STRING", "string"), true, null).toString());
-                            p.put("parameter_mode", "IN");
-                            p.put("parameter_type", "PARAM");
-                        }
+                    SampleDataSeeder.SeededFunction typed = seededFunction(catalog, schema, name);
+                    if (typed != null) {
+                        putSignature(node, typed);
+                    } else {
+                        putUntypedSignature(node, "table_macro".equals(rs.getString(2)), rs.getArray(3));
                     }
                     node.put("routine_body", "SQL");
-                    Json.putOpt(node, "routine_definition", rs.getString(4));
+                    Json.putOpt(node, "routine_definition", typed != null ? typed.body() : rs.getString(4));
                     node.put("parameter_style", "S");
                     node.put("is_deterministic", true);
                     node.put("is_null_call", false);
                     node.put("security_type", "DEFINER");
-                    node.put("sql_data_access", "CONTAINS_SQL");
+                    node.put("sql_data_access", typed != null && typed.isTableFunction() ? "READS_SQL_DATA" : "CONTAINS_SQL");
                     node.put("specific_name", name);
                     node.put("properties", "{}");
                     node.put("metastore_id", metastoreId);
                     audit(node);
                     return node;
                 }, args);
+    }
+
+    private static SampleDataSeeder.SeededFunction seededFunction(String catalog, String schema, String name) {
+        return SampleDataSeeder.FUNCTIONS.stream().filter(f -> f.catalog().equalsIgnoreCase(catalog)
+                && f.schema().equalsIgnoreCase(schema) && f.name().equalsIgnoreCase(name)).findFirst().orElse(null);
+    }
+
+    /** Types of a seeded function: scalar ones return data_type, table functions TABLE_TYPE plus return_params columns. */
+    private static void putSignature(ObjectNode node, SampleDataSeeder.SeededFunction function) {
+        if (function.isTableFunction()) {
+            node.put("data_type", "TABLE_TYPE");
+            StringBuilder text = new StringBuilder("TABLE(");
+            for (int i = 0; i < function.returnColumns().size(); i++) {
+                SampleDataSeeder.FunctionParam column = function.returnColumns().get(i);
+                text.append(i == 0 ? "" : ", ").append(column.name()).append(' ')
+                        .append(DuckTypeMapper.map(column.type()).upperText());
+            }
+            node.put("full_data_type", text.append(')').toString());
+        } else {
+            SqlType type = DuckTypeMapper.map(function.returnType());
+            node.put("data_type", type.typeName());
+            node.put("full_data_type", type.upperText());
+        }
+        putParameters(node.putObject("input_params").putArray("parameters"), function.params(), "PARAM");
+        if (function.isTableFunction()) {
+            putParameters(node.putObject("return_params").putArray("parameters"), function.returnColumns(), "COLUMN");
+        }
+    }
+
+    private static void putParameters(ArrayNode target, List<SampleDataSeeder.FunctionParam> params, String parameterType) {
+        for (int i = 0; i < params.size(); i++) {
+            SampleDataSeeder.FunctionParam param = params.get(i);
+            SqlType type = DuckTypeMapper.map(param.type());
+            ObjectNode p = target.addObject();
+            p.put("name", param.name());
+            p.put("type_text", type.lowerText());
+            p.put("type_name", type.typeName());
+            p.put("type_json", SqlType.structField(param.name(), type, true, param.comment()).toString());
+            if (type.precision() != null) {
+                p.put("type_precision", type.precision());
+                p.put("type_scale", type.scale());
+            }
+            p.put("position", i);
+            if ("PARAM".equals(parameterType)) {
+                p.put("parameter_mode", "IN");
+            }
+            p.put("parameter_type", parameterType);
+            Json.putOpt(p, "comment", param.comment());
+        }
+    }
+
+    /** A macro created through SQL has no declared types: its parameters are reported as STRING. */
+    private static void putUntypedSignature(ObjectNode node, boolean table, Array parameters) throws SQLException {
+        node.put("data_type", table ? "TABLE_TYPE" : "STRING");
+        node.put("full_data_type", table ? "TABLE" : "STRING");
+        ArrayNode params = node.putObject("input_params").putArray("parameters");
+        if (parameters != null) {
+            Object[] names = (Object[]) parameters.getArray();
+            for (int i = 0; i < names.length; i++) {
+                ObjectNode p = params.addObject();
+                p.put("name", String.valueOf(names[i]));
+                p.put("position", i);
+                p.put("type_text", "string");
+                p.put("type_name", "STRING");
+                p.put("type_json", SqlType.structField(String.valueOf(names[i]),
+                        SqlType.simple("STRING", "string"), true, null).toString());
+                p.put("parameter_mode", "IN");
+                p.put("parameter_type", "PARAM");
+            }
+        }
     }
 
     // ---- volumes -------------------------------------------------------------------------------

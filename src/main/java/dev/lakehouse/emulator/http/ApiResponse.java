@@ -39,6 +39,16 @@ public final class ApiResponse {
         return new ApiResponse(status, html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
 
+    /** Raw bytes (file downloads): 200, or 206 for a range. */
+    public static ApiResponse bytes(int status, byte[] body, String contentType) {
+        return new ApiResponse(status, body, contentType);
+    }
+
+    /** A status with headers only: HEAD answers, whose errors carry no body either. */
+    public static ApiResponse empty(int status) {
+        return new ApiResponse(status, new byte[0], null);
+    }
+
     public static ApiResponse redirect(String location) {
         ApiResponse response = new ApiResponse(302, new byte[0], null);
         response.header("Location", location);

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Method + path-template routing. Templates use {@code {name}} for one path segment; segments are
- * percent-decoded before matching (the SDK does not encode UC names, but other clients do).
+ * Method + path-template routing. Templates use {@code {name}} for one path segment and, as their last
+ * segment only, {@code {+name}} for the rest of the path (one or more segments, joined with {@code /}: the
+ * Files API carries a whole volume path after its prefix). Segments are percent-decoded before matching
+ * (the SDK does not encode UC names, but other clients do).
  */
 public final class Router {
 
@@ -43,12 +45,15 @@ public final class Router {
             segments[i] = URLDecoder.decode(segments[i].replace("+", "%2B"), StandardCharsets.UTF_8);
         }
         for (Route route : routes) {
-            if (!route.method.equals(method) || route.template.length != segments.length) {
+            String rest = restName(route.template);
+            int fixed = rest == null ? route.template.length : route.template.length - 1;
+            boolean lengthFits = rest == null ? segments.length == fixed : segments.length > fixed;
+            if (!route.method.equals(method) || !lengthFits) {
                 continue;
             }
             Map<String, String> params = new LinkedHashMap<>();
             boolean ok = true;
-            for (int i = 0; i < segments.length && ok; i++) {
+            for (int i = 0; i < fixed && ok; i++) {
                 String part = route.template[i];
                 if (part.startsWith("{") && part.endsWith("}")) {
                     params.put(part.substring(1, part.length() - 1), segments[i]);
@@ -56,11 +61,23 @@ public final class Router {
                     ok = part.equals(segments[i]);
                 }
             }
+            if (ok && rest != null) {
+                params.put(rest, String.join("/", java.util.Arrays.copyOfRange(segments, fixed, segments.length)));
+            }
             if (ok) {
                 return new Match(route.handler, route.authenticated, params);
             }
         }
         return null;
+    }
+
+    /** The name of a trailing {@code {+name}} segment, or null when the template has none. */
+    private static String restName(String[] template) {
+        if (template.length == 0) {
+            return null;
+        }
+        String last = template[template.length - 1];
+        return last.startsWith("{+") && last.endsWith("}") ? last.substring(2, last.length() - 1) : null;
     }
 
     static void bind(ApiRequest request, Match match) {

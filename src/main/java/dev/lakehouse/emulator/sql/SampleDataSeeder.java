@@ -21,6 +21,34 @@ public final class SampleDataSeeder {
         {"MOROCCO", "0"}, {"MOZAMBIQUE", "0"}, {"PERU", "1"}, {"CHINA", "2"}, {"ROMANIA", "3"},
         {"SAUDI ARABIA", "4"}, {"VIETNAM", "2"}, {"RUSSIA", "3"}, {"UNITED KINGDOM", "3"}, {"UNITED STATES", "1"}};
 
+    /** A parameter or a returned column of a seeded function; the type is Databricks SQL text, e.g. {@code DECIMAL(10,2)}. */
+    public record FunctionParam(String name, String type, String comment) { }
+
+    /**
+     * The Unity Catalog signature of a seeded DuckDB macro, which itself has no types: Unity Catalog reports these
+     * parameter and return types. {@code returnType} is set for scalar functions, {@code returnColumns} for table
+     * functions; {@code body} is the routine definition as Databricks would show it.
+     */
+    public record SeededFunction(String catalog, String schema, String name, String comment, List<FunctionParam> params,
+                                 String returnType, List<FunctionParam> returnColumns, String body) {
+        public boolean isTableFunction() {
+            return returnColumns != null;
+        }
+    }
+
+    /** The functions {@link #seed()} creates in main.default, with their types (kept next to the macros below). */
+    public static final List<SeededFunction> FUNCTIONS = List.of(
+            new SeededFunction("main", "default", "net_price", "Price after a fractional discount",
+                    List.of(new FunctionParam("price", "DOUBLE", "List price"),
+                            new FunctionParam("discount", "DOUBLE", "Discount as a fraction, e.g. 0.1 for 10%")),
+                    "DOUBLE", null, "price * (1 - discount)"),
+            new SeededFunction("main", "default", "employees_in_department", "Employees of one department, by its name",
+                    List.of(new FunctionParam("dept", "STRING", "Department name, e.g. Engineering")),
+                    null, List.of(new FunctionParam("emp_id", "BIGINT", null), new FunctionParam("name", "STRING", null),
+                            new FunctionParam("salary", "DECIMAL(10,2)", null), new FunctionParam("hired_on", "DATE", null)),
+                    "SELECT e.emp_id, e.full_name AS name, e.salary, e.hired_on FROM main.default.employees e "
+                            + "JOIN main.default.departments d USING (dept_id) WHERE d.dept_name = dept ORDER BY e.emp_id"));
+
     private final DuckDbEngine engine;
     private final EmulatorProperties.Data config;
 
@@ -158,7 +186,12 @@ public final class SampleDataSeeder {
                 + "FROM range(1, 51) t(i)");
         engine.execute("CREATE VIEW " + s + ".department_headcount AS SELECT d.dept_name, count(*) AS headcount "
                 + "FROM " + s + ".employees e JOIN " + s + ".departments d USING (dept_id) GROUP BY d.dept_name");
-        engine.execute("CREATE MACRO " + s + ".net_price(price, discount) AS price * (1 - discount)");
+        // DuckDB macros are untyped: the casts give the result the type FUNCTIONS declares (Databricks casts the
+        // arguments of a typed SQL function to its parameter types before the body runs).
+        engine.execute("CREATE MACRO " + s + ".net_price(price, discount) AS CAST(price AS DOUBLE) * (1 - CAST(discount AS DOUBLE))");
+        engine.execute("CREATE MACRO " + s + ".employees_in_department(dept) AS TABLE SELECT e.emp_id, e.full_name AS name, "
+                + "e.salary, e.hired_on FROM " + s + ".employees e JOIN " + s + ".departments d USING (dept_id) "
+                + "WHERE d.dept_name = CAST(dept AS VARCHAR) ORDER BY e.emp_id");
         comment(s + ".departments", "Departments of the demo company");
         comment(s + ".employees", "Employees of the demo company (writable demo table)");
         engine.execute("COMMENT ON COLUMN " + s + ".employees.salary IS 'Yearly gross salary in EUR'");

@@ -14,7 +14,8 @@ import java.util.Set;
  *   <li>catalog names DuckDB reserves ({@code main}) are renamed in {@code cat.schema.obj}
  *       references and after CATALOG / SCHEMA / DATABASE / USE;</li>
  *   <li>named parameter markers {@code :name} become {@code CAST(? AS type)} with the names
- *       recorded in order, so values bind positionally.</li>
+ *       recorded in order, so values bind positionally;</li>
+ *   <li>named function arguments {@code f(x => 1)} become DuckDB's {@code f(x := 1)}.</li>
  * </ul>
  */
 public final class SqlTranslator {
@@ -159,6 +160,10 @@ public final class SqlTranslator {
                     tokens.add(new Token(Kind.STRING, singleQuoted(value.toString()), value.toString()));
                     i = end;
                 }
+            } else if (c == '=' && i + 1 < n && sql.charAt(i + 1) == '>' && (i == 0 || sql.charAt(i - 1) != '<')) {
+                // Databricks' named argument f(x => 1) is DuckDB's f(x := 1); "<=>" (null-safe equality) stays
+                tokens.add(new Token(Kind.OTHER, ":=", null));
+                i += 2;
             } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
                 tokens.add(new Token(Kind.OTHER, "::", null));
                 i += 2;
