@@ -43,7 +43,7 @@ public final class DatabricksErrors {
         }
         // a tool's hint ("check the names with list_catalogs") is about the request: it is added where the request was
         // refused, never to rate limits, outages or credential failures
-        boolean aboutTheRequest = status == 400 || status == 404;
+        boolean aboutTheRequest = status == 400 || status == 404 || status == 416;
         return !aboutTheRequest || hint == null || hint.isBlank() ? text : text + " " + hint;
     }
 

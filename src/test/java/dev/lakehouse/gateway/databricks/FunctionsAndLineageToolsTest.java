@@ -65,6 +65,7 @@ class FunctionsAndLineageToolsTest extends GatewayTestBase {
     @Test
     void aFunctionIsCalledWithBoundNamedArguments() {
         JsonNode scalar = rows(args("full_name", "main.default.net_price", "arguments", Map.of("price", 10.0, "discount", 0.1)));
+        assertThat(scalar.path("rows").size()).as(scalar.toString()).isEqualTo(1);
         assertThat(Double.parseDouble(scalar.path("rows").get(0).get(0).asText())).isEqualTo(9.0);
         JsonNode table = rows(args("full_name", "main.default.employees_in_department",
                 "arguments", Map.of("dept", "Engineering"), "row_limit", 3));
