@@ -133,6 +133,14 @@ class SdkFilesFidelityTest {
         assertThat(log.getContentLength()).isEqualTo(APP_LOG_SIZE);
         assertThat(log.getContentType()).isEqualTo("application/octet-stream");
         assertThat(log.getLastModified()).isEqualTo(SEEDED_HTTP_DATE);
+        // the sizes docs/emulator-files.md promises
+        assertThat(w.files().getMetadata(LANDING + "/README.txt").getContentLength()).isEqualTo(71);
+        assertThat(w.files().getMetadata(LANDING + "/orders/2026-11-01.csv").getContentLength()).isEqualTo(124);
+        assertThat(w.files().getMetadata(LANDING + "/orders/2026-11-02.csv").getContentLength()).isEqualTo(93);
+        assertThat(w.files().getMetadata(LANDING + "/images/logo.png").getContentLength()).isEqualTo(332);
+        assertThat(w.dbfs().getStatus("/FileStore/README.md").getFileSize()).isEqualTo(64);
+        assertThat(w.dbfs().getStatus("/FileStore/tables/regions.csv").getFileSize()).isEqualTo(68);
+        assertThat(w.dbfs().getStatus("/databricks-datasets/README.md").getFileSize()).isEqualTo(81);
         w.files().getDirectoryMetadata(LANDING + "/orders");
         w.files().getDirectoryMetadata("/Volumes/main/default/exports");
     }
