@@ -43,7 +43,8 @@ record ByteRange(long first, long last) {
                 return new ByteRange(Math.max(0, size - suffix), size - 1);
             }
             long first = Long.parseLong(m.group(1));
-            long last = m.group(2).isEmpty() ? size - 1 : Long.parseLong(m.group(2));
+            boolean openEnded = m.group(2).isEmpty();
+            long last = openEnded ? Long.MAX_VALUE : Long.parseLong(m.group(2));
             if (last < first) {
                 return null; // syntactically invalid: ignored
             }

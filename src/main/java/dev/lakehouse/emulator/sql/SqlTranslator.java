@@ -15,7 +15,8 @@ import java.util.Set;
  *       references and after CATALOG / SCHEMA / DATABASE / USE;</li>
  *   <li>named parameter markers {@code :name} become {@code CAST(? AS type)} with the names
  *       recorded in order, so values bind positionally;</li>
- *   <li>named function arguments {@code f(x => 1)} become DuckDB's {@code f(x := 1)}.</li>
+ *   <li>named function arguments {@code f(x => 1)} become DuckDB's {@code f(x := 1)}, and the schema
+ *       {@code default} of a qualified function name is quoted (a reserved word DuckDB rejects before a table function).</li>
  * </ul>
  */
 public final class SqlTranslator {
@@ -91,6 +92,28 @@ public final class SqlTranslator {
             if (catalogPosition && names.isRenamed(identValue(token))) {
                 String duck = names.toDuck(identValue(token));
                 tokens.set(i, new Token(Kind.QUOTED_IDENT, "\"" + duck + "\"", duck));
+            }
+            quoteDefaultSchema(tokens, i, parts);
+        }
+    }
+
+    /**
+     * DEFAULT is a reserved word in DuckDB: it passes as a schema in table references, but a table function call
+     * {@code main.default.f(...)} in FROM is a syntax error unless it is quoted, so it is quoted in function calls
+     * (a qualified name followed by "(") and left alone elsewhere.
+     */
+    private static void quoteDefaultSchema(List<Token> tokens, int start, int parts) {
+        int next = start + 2 * (parts - 1) + 1;
+        while (next < tokens.size() && tokens.get(next).kind == Kind.SPACE) {
+            next++;
+        }
+        if (parts < 2 || next >= tokens.size() || !tokens.get(next).text.equals("(")) {
+            return;
+        }
+        for (int part = 1, i = start + 2; part < parts; part++, i += 2) {
+            Token t = tokens.get(i);
+            if (t.kind == Kind.WORD && t.text.equalsIgnoreCase("default")) {
+                tokens.set(i, new Token(Kind.QUOTED_IDENT, "\"" + t.text + "\"", t.text));
             }
         }
     }
