@@ -338,4 +338,22 @@ class ToolCatalogTest {
                 .containsExactlyInAnyOrder("gateway_info", "search_tables", "get_job_run_output", "execute_sql",
                         "get_statement_result", "cancel_statement");
     }
+
+    /** A comma in an unquoted YAML flow-mapping description splits it into a stray keyword: none may slip in. */
+    @Test
+    void everyArgumentOfTheProjectsToolsUsesOnlyKnownSchemaKeywords() {
+        java.util.Set<String> known = java.util.Set.of("type", "description", "minLength", "maxLength", "pattern", "minimum",
+                "maximum", "items", "enum", "default", "properties", "required", "additionalProperties", "minItems",
+                "maxItems", "x-mcp-header", "format", "title", "oneOf", "anyOf", "const");
+        for (ToolDefinition tool : ToolCatalog.load(List.of("file:routes/tools/*.yaml")).values()) {
+            for (JsonNode schema : new JsonNode[] {tool.inputSchema(), tool.outputSchema()}) {
+                if (schema == null) {
+                    continue;
+                }
+                schema.path("properties").fields().forEachRemaining(property -> property.getValue().fieldNames()
+                        .forEachRemaining(keyword -> assertThat(known).as("%s.%s", tool.name(), property.getKey())
+                                .contains(keyword)));
+            }
+        }
+    }
 }
