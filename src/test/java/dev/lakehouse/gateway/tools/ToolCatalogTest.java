@@ -335,8 +335,9 @@ class ToolCatalogTest {
         Map<String, ToolDefinition> tools = ToolCatalog.load(List.of("file:routes/tools/*.yaml"));
         // the hand-written routes left are the multi-step flows
         assertThat(tools.values().stream().filter(t -> t.rest() == null).map(ToolDefinition::name))
-                .containsExactlyInAnyOrder("gateway_info", "search_tables", "get_job_run_output", "execute_sql",
-                        "get_statement_result", "cancel_statement");
+                .containsExactlyInAnyOrder("gateway_info", "search_tools", "search_tables", "get_job_run_output",
+                        "execute_sql", "get_statement_result", "cancel_statement", "execute_function", "ask_genie",
+                        "get_genie_answer");
     }
 
     /** A comma in an unquoted YAML flow-mapping description splits it into a stray keyword: none may slip in. */
