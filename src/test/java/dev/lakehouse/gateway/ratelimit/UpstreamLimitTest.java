@@ -167,6 +167,24 @@ class UpstreamLimitTest {
         assertThat(limit.snapshot().learnedRate()).isEqualTo(19.0);
     }
 
+    /** Genie's questions: about 5 a minute, far below min-rate, which must neither raise nor floor them. */
+    @Test
+    void aFamilyConfiguredBelowMinRatePacesAtItsOwnRateAndLearnsNoLowerThanIt() {
+        UpstreamLimit limit = limit(5 / 60.0, RateLimitPolicy.ABSORB);
+        assertThat(limit.snapshot().configuredRate()).isCloseTo(0.0833, org.assertj.core.data.Offset.offset(0.001));
+        Probe first = enter(limit, probe());
+        Probe second = enter(limit, probe());
+        assertThat(first.released()).isTrue();
+        assertThat(second.released()).as("the second question waits its turn").isFalse();
+        time.advance(11 * S);
+        assertThat(second.released()).as("not before 12 s").isFalse();
+        time.advance(2 * S);
+        assertThat(second.released()).isTrue();
+        // a 429 cannot teach it a rate below the one configured
+        limit.onAnswer(429, 1L, second.releasedAt);
+        assertThat(limit.snapshot().learnedRate()).isCloseTo(5 / 60.0, org.assertj.core.data.Offset.offset(0.0001));
+    }
+
     @Test
     void anIdleKeyCutsByTheFactorNotToItsFewAnswers() {
         UpstreamLimit limit = limit(30, RateLimitPolicy.ABSORB);
