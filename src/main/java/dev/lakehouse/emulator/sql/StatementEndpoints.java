@@ -105,7 +105,7 @@ public final class StatementEndpoints {
         return Json.obj();
     }
 
-    static ObjectNode toJson(StatementRecord record, boolean withResult) {
+    public static ObjectNode toJson(StatementRecord record, boolean withResult) {
         ObjectNode body = Json.obj();
         body.put("statement_id", record.id());
         StatementRecord.State state = record.state();
