@@ -77,6 +77,10 @@ class GenieToolsTest extends GatewayTestBase {
         assertThat(rows.size()).isEqualTo(1);
         assertThat(rows.get(0).get(0).asInt()).isPositive();
         assertThat(text).contains("Genie answered").contains("SQL: ");
+        // the question went through Genie's own limit (family genie-ask), the tightest key the call touched
+        @SuppressWarnings("unchecked")
+        Map<String, Object> limit = (Map<String, Object>) result.meta().get("dev.lakehouse/rate-limit");
+        assertThat(limit.get("family")).isEqualTo("genie-ask");
         // Genie's statuses reached the agent as progress while it worked
         assertThat(progress).isNotEmpty();
         assertThat(progress).extracting(McpSchema.ProgressNotification::message).anyMatch(m -> m.startsWith("Genie is "));
