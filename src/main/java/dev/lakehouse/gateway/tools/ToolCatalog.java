@@ -250,8 +250,12 @@ public class ToolCatalog {
         if (name == null || !name.isTextual()) {
             throw JsonRpcException.invalidParams("tools/call: params.name (string) is required");
         }
-        ToolDefinition tool = visibleTools(exchange).stream().filter(t -> t.name().equals(name.asText())).findFirst()
-                .orElseThrow(() -> JsonRpcException.invalidParams("Unknown tool: " + name.asText()));
+        // by name first, then whether this caller may see it: the visibility of one tool, not of the whole catalog
+        ToolDefinition named = tools.get(name.asText());
+        ToolDefinition tool = named == null || policy.filter(List.of(named), exchange).isEmpty() ? null : named;
+        if (tool == null) {
+            throw JsonRpcException.invalidParams("Unknown tool: " + name.asText());
+        }
         JsonNode arguments = message.params().get("arguments");
         if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
             throw JsonRpcException.invalidParams("tools/call: params.arguments must be an object");
