@@ -24,6 +24,7 @@ import dev.lakehouse.gateway.vault.ConnectionVault;
 import dev.lakehouse.gateway.vault.VaultConnection;
 import dev.lakehouse.gateway.vault.VaultGrant;
 import dev.lakehouse.gateway.vault.VaultRequestException;
+import dev.lakehouse.gateway.vault.WorkspaceCloud;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -180,6 +181,8 @@ public class ConnectionAdminApi {
         item.put("source", "properties");
         item.put("default", isDefault);
         item.put("host", c.host());
+        item.put("cloud", WorkspaceCloud.of(c.host()).wire());
+        item.put("account_host", WorkspaceCloud.accountsHost(c.host()));
         item.put("auth", c.auth());
         item.put("default_warehouse", c.defaultWarehouse());
         item.put("read_only", c.readOnly());
@@ -193,6 +196,8 @@ public class ConnectionAdminApi {
         item.put("source", "vault");
         item.put("default", isDefault);
         item.put("host", c.host());
+        item.put("cloud", WorkspaceCloud.of(c.host()).wire());
+        item.put("account_host", WorkspaceCloud.accountsHost(c.host()));
         item.put("auth", c.authMethod());
         item.put("grant", c.grantOwner());
         item.put("oauth_client", c.clientId());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
 import dev.lakehouse.gateway.vault.VaultDirectory;
 import dev.lakehouse.gateway.vault.VaultConnection;
+import dev.lakehouse.gateway.vault.WorkspaceCloud;
 import org.apache.camel.Exchange;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -74,7 +75,7 @@ public class TenantConnections {
         VaultConnection v = vault.connection(tenant, name).orElseThrow(() -> new ToolExecutionException("Unknown workspace '"
                 + name + "'. This tenant's workspaces are: " + String.join(", ", names)
                 + ". Omit 'workspace' to use the default."));
-        return new WorkspaceConnection(tenant, name, baseUrl(v.host(), name), v.authMethod(), null, v.clientId(), null,
+        return new WorkspaceConnection(tenant, name, vaultBaseUrl(v.host(), name), v.authMethod(), null, v.clientId(), null,
                 v.defaultWarehouse(), v.readOnly(), v.exposure(), v.rateLimitPolicy(),
                 TenantProperties.byFamily(v.rateLimits()), v);
     }
@@ -115,6 +116,23 @@ public class TenantConnections {
     }
 
     /** Workspace names of a tenant (for gateway_info and hints): its properties' first, then the vault's. */
+    /**
+     * Each connection's cloud ({@code aws}, {@code azure}, {@code gcp}) by name, told by its host name as the SDKs do:
+     * what an agent may know of a workspace besides its name (no host, no credential).
+     */
+    public Map<String, String> clouds(String tenant) {
+        Map<String, String> clouds = new java.util.LinkedHashMap<>();
+        if (tenant == null) {
+            return clouds;
+        }
+        TenantProperties.Tenant config = properties.tenants().get(tenant);
+        if (config != null) {
+            config.connections().forEach((name, c) -> clouds.put(name, WorkspaceCloud.of(c.host()).wire()));
+        }
+        vault.connections(tenant).forEach(c -> clouds.putIfAbsent(c.name(), WorkspaceCloud.of(c.host()).wire()));
+        return clouds;
+    }
+
     public List<String> names(String tenant) {
         if (tenant == null) {
             return List.of();
@@ -147,6 +165,15 @@ public class TenantConnections {
 
     public Map<String, TenantProperties.Tenant> tenants() {
         return properties.tenants();
+    }
+
+    /** A vault connection's base URL: emulator:NAME resolved and an operator's host override applied, by the vault. */
+    private String vaultBaseUrl(String host, String connection) {
+        String stored = host == null ? "" : host.trim();
+        if (stored.startsWith(EMULATOR_PREFIX)) {
+            return baseUrl(stored, connection);
+        }
+        return baseUrl(vault.baseUrl(stored), connection);
     }
 
     /** The scheme and authority only, as the Databricks SDK does; emulator:NAME is looked up when first needed. */

@@ -39,6 +39,7 @@ public class GatewayInfoTool {
         info.put("tenant", exchange.getVariable("tenant", String.class));
         // names only: hosts and credentials of a tenant's connections are not for agents
         info.put("workspaces", connections.names(exchange.getVariable("tenant", String.class)));
+        info.put("workspaceClouds", connections.clouds(exchange.getVariable("tenant", String.class)));
         info.put("toolGroups", groups);
         info.put("listedGroups", disclosure.listedGroups(exchange));
         return info;

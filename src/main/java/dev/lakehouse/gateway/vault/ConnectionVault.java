@@ -89,6 +89,16 @@ public class ConnectionVault implements VaultDirectory {
         return snapshot.connections();
     }
 
+    @Override
+    public String baseUrl(String storedHost) {
+        return hosts.baseUrl(storedHost);
+    }
+
+    /** The cloud a connection's workspace runs on (told by its host name). */
+    public WorkspaceCloud cloud(VaultConnection c) {
+        return hosts.cloud(c.host());
+    }
+
     // --- for admins ------------------------------------------------------------------------------------------------
 
     /** Validates the credentials against the workspace, then stores the connection; 400 with the reason otherwise. */
@@ -117,7 +127,7 @@ public class ConnectionVault implements VaultDirectory {
             throw new VaultRequestException(400, "grant must be shared or per-user");
         }
         Instant now = clock.instant();
-        String base = baseUrl(host);
+        String base = requestBaseUrl(host);
         Validated validated = switch (auth) {
             case VaultConnection.PAT -> validatePat(base, required(n.token(), "token"));
             case VaultConnection.M2M -> validateM2m(base, required(n.clientId(), "client_id"),
@@ -258,7 +268,7 @@ public class ConnectionVault implements VaultDirectory {
     /** A new PAT or client secret, validated against the workspace before it replaces the old one. */
     public VaultGrant rotate(String tenant, String name, String secret, Instant secretExpiresAt) {
         VaultConnection c = live(tenant, name);
-        String base = baseUrl(c.host());
+        String base = requestBaseUrl(c.host());
         Validated validated = switch (c.authMethod()) {
             case VaultConnection.PAT -> validatePat(base, required(secret, "token"));
             case VaultConnection.M2M -> validateM2m(base, c.clientId(), required(secret, "client_secret"), c.scopes());
@@ -412,7 +422,8 @@ public class ConnectionVault implements VaultDirectory {
         }
     }
 
-    private String baseUrl(String host) {
+    /** The base URL for an admin request: a host that cannot be resolved is the admin's 400. */
+    private String requestBaseUrl(String host) {
         try {
             return hosts.baseUrl(host);
         } catch (IllegalArgumentException e) {

@@ -14,4 +14,9 @@ public interface VaultDirectory {
     default Optional<VaultConnection> connection(String tenant, String name) {
         return connections(tenant).stream().filter(c -> c.name().equals(name)).findFirst();
     }
+
+    /** Where requests to a connection's stored host go (its host, or the override an operator configured). */
+    default String baseUrl(String storedHost) {
+        return storedHost;
+    }
 }

@@ -1,7 +1,9 @@
 package dev.lakehouse.gateway.vault;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -18,10 +20,13 @@ public class VaultHosts {
 
     private final VaultProperties properties;
     private final Environment environment;
+    /** scheme://authority of a workspace -> the base URL its requests go to (gateway.vault.host-overrides) */
+    private final Map<String, String> overrides;
 
     public VaultHosts(VaultProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
+        this.overrides = parseOverrides(properties.hostOverrides());
     }
 
     /** The stored form of an admin's host (scheme://authority or emulator:NAME); a refusal names the reason. */
@@ -60,17 +65,56 @@ public class VaultHosts {
         return scheme + "://" + authority;
     }
 
-    /** The base URL requests go to. */
+    /** The base URL requests go to: the embedded emulator's, an operator's override, or the host itself. */
     public String baseUrl(String stored) {
-        if (stored.startsWith(EMULATOR)) {
-            String resolved = environment.getProperty("emulator.url." + stored.substring(EMULATOR.length()));
+        String target = stored.startsWith(EMULATOR) ? stored : overrides.getOrDefault(stored, stored);
+        if (target.startsWith(EMULATOR)) {
+            String resolved = environment.getProperty("emulator.url." + target.substring(EMULATOR.length()));
             if (resolved == null) {
-                throw new IllegalArgumentException("the embedded emulator's workspace " + stored + " is not running");
+                throw new IllegalArgumentException("the embedded emulator's workspace " + target + " is not running");
             }
             URI uri = URI.create(resolved);
             return uri.getScheme() + "://" + uri.getRawAuthority();
         }
-        return stored;
+        return target;
+    }
+
+    /** The cloud of a stored host: told by the host name, never by where an override sends the requests. */
+    public WorkspaceCloud cloud(String stored) {
+        return WorkspaceCloud.of(stored);
+    }
+
+    /**
+     * host=target pairs, the target a base URL or {@code emulator:NAME} (resolved when used: its port is known only once
+     * it runs); a malformed pair stops the start, naming it (an override silently ignored sends secrets elsewhere).
+     */
+    private static Map<String, String> parseOverrides(java.util.List<String> pairs) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            if (pair == null || pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String target = eq < 1 ? "" : pair.substring(eq + 1).trim();
+            String host = eq < 1 ? "" : pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            URI to = target.startsWith(EMULATOR) || target.isEmpty() ? null : parse(target);
+            if (host.isEmpty() || !(target.startsWith(EMULATOR) && target.length() > EMULATOR.length()
+                    || to != null && to.getScheme() != null && to.getRawAuthority() != null)) {
+                throw new IllegalStateException("gateway.vault.host-overrides: '" + pair + "' is not host=base-url "
+                        + "(or host=emulator:NAME)");
+            }
+            parsed.put(host.contains("://") ? host : "https://" + host,
+                    to == null ? target : to.getScheme() + "://" + to.getRawAuthority());
+        }
+        return Map.copyOf(parsed);
+    }
+
+    private static URI parse(String url) {
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private boolean allowed(String authority) {

@@ -35,6 +35,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param allowedHosts        workspace hosts a connection may point at ({@code *.suffix}, {@code host:*} any port,
  *                            {@code emulator:*}); plain http only for loopback hosts
  * @param defaultRefreshTokenLifetime U2M refresh token lifetime when the connection names none (Databricks: up to 90 days)
+ * @param hostOverrides       {@code host=base-url} pairs: a connection to that workspace host sends its requests to the
+ *                            base URL instead (private link, a proxy, or the emulator standing in for a cloud's host);
+ *                            the host keeps deciding the cloud
  */
 @ConfigurationProperties(prefix = "gateway.vault")
 public record VaultProperties(Map<String, String> masterKeys, String activeKey, boolean requireKey, Path generatedKeyFile,
@@ -42,7 +45,7 @@ public record VaultProperties(Map<String, String> masterKeys, String activeKey, 
         Duration leaseDuration, Duration leaseWait, Duration expiredSkew, Duration degradedBackoff,
         Duration degradedBackoffMax, Duration idleAfter, Duration keepaliveMargin, Duration expiryWarning,
         Duration cacheTtl, int maxConnectionsPerTenant, java.util.List<String> allowedHosts,
-        Duration defaultRefreshTokenLifetime) {
+        Duration defaultRefreshTokenLifetime, java.util.List<String> hostOverrides) {
 
     public VaultProperties {
         masterKeys = masterKeys == null ? Map.of() : new LinkedHashMap<>(masterKeys);
@@ -64,6 +67,7 @@ public record VaultProperties(Map<String, String> masterKeys, String activeKey, 
         maxConnectionsPerTenant = maxConnectionsPerTenant <= 0 ? 50 : maxConnectionsPerTenant;
         allowedHosts = allowedHosts == null ? java.util.List.of() : java.util.List.copyOf(allowedHosts);
         defaultRefreshTokenLifetime = orDefault(defaultRefreshTokenLifetime, Duration.ofDays(90));
+        hostOverrides = hostOverrides == null ? java.util.List.of() : java.util.List.copyOf(hostOverrides);
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {

@@ -128,7 +128,7 @@ class EnvelopeCipherTest {
 
     static VaultProperties properties(Map<String, String> keys, String active, boolean require, Path file) {
         return new VaultProperties(keys, active, require, file, null, 0, null, null, null, null, null, null, null, null,
-                null, null, null, 0, null, null);
+                null, null, null, 0, null, null, null);
     }
 
     private static String key() {

@@ -130,6 +130,47 @@ abstract class VaultLifecycleContract {
     }
 
     @Test
+    void theCloudIsToldByTheHostNameAndAnOverrideOnlyMovesWhereRequestsGo() {
+        // the test profile overrides these two cloud hosts to the emulator's acme and globex (gateway.vault.host-overrides)
+        String azureHost = "https://adb-1111111111111111.11.azuredatabricks.net";
+        String gcpHost = "https://1111111111111111.1.gcp.databricks.com";
+        String acmePat = emulator.call("POST", "/pats", map("lifetime_seconds", 3600)).path("token").asText();
+        EmulatorAdmin globex = EmulatorAdmin.at(environment.getProperty("emulator.url.globex").replaceAll("/+$", ""));
+        String globexPat = globex.call("POST", "/pats", map("lifetime_seconds", 3600)).path("token").asText();
+        secretsUsed.add(acmePat);
+        secretsUsed.add(globexPat);
+
+        HttpResponse<String> azure = create(map("name", "on-azure", "host", azureHost, "auth", "pat", "token", acmePat));
+        assertThat(azure.statusCode()).as(azure.body()).isEqualTo(201);
+        JsonNode azureView = json(azure.body());
+        assertThat(azureView.path("host").asText()).as("the override is not what the connection shows").isEqualTo(azureHost);
+        assertThat(azureView.path("cloud").asText()).isEqualTo("azure");
+        assertThat(azureView.path("account_host").asText()).isEqualTo("accounts.azuredatabricks.net");
+        HttpResponse<String> gcp = create(map("name", "on-gcp", "host", gcpHost, "auth", "pat", "token", globexPat));
+        assertThat(gcp.statusCode()).as(gcp.body()).isEqualTo(201);
+        assertThat(json(gcp.body()).path("cloud").asText()).isEqualTo("gcp");
+        assertThat(json(gcp.body()).path("account_host").asText()).isEqualTo("accounts.gcp.databricks.com");
+        HttpResponse<String> aws = create(map("name", "on-aws", "host", workspace, "auth", "pat", "token", acmePat));
+        assertThat(json(aws.body()).path("cloud").asText()).as("loopback and unknown hosts are AWS, as in the SDKs")
+                .isEqualTo("aws");
+        // a PAT of acme is refused by globex: each override reaches its own workspace, not any emulator
+        assertRefused(create(map("name", "crossed", "host", gcpHost, "auth", "pat", "token", acmePat)), 400,
+                "did not accept the personal access token");
+
+        String catalogs = "GET /api/2.1/unity-catalog/catalogs";
+        long acmeBefore = emulator.count(catalogs);
+        long globexBefore = globex.count(catalogs);
+        assertThat(ok("list_catalogs", Map.of("workspace", "on-azure")).toString()).contains("main");
+        assertThat(emulator.count(catalogs)).as("the Azure host's calls reach acme").isEqualTo(acmeBefore + 1);
+        assertThat(ok("list_catalogs", Map.of("workspace", "on-gcp")).toString()).contains("main");
+        assertThat(globex.count(catalogs)).as("the GCP host's calls reach globex").isEqualTo(globexBefore + 1);
+        JsonNode clouds = ok("gateway_info", Map.of()).path("workspaceClouds");
+        assertThat(clouds.path("on-azure").asText()).isEqualTo("azure");
+        assertThat(clouds.path("on-gcp").asText()).isEqualTo("gcp");
+        assertThat(clouds.path("on-aws").asText()).isEqualTo("aws");
+    }
+
+    @Test
     void m2mTokensAreRefreshedAheadAcrossSeveralExpiries() throws Exception {
         String secret = "acme-m2m-secret";
         HttpResponse<String> created = create(map("name", "m2m", "host", workspace, "auth", "oauth-m2m",
