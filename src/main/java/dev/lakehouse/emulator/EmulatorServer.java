@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.lakehouse.emulator.cloud.CloudIdentityProviders;
+
 /**
  * The emulator process: one {@link Workspace} per configured workspace, each on its own port.
  * Workspaces seed their data in parallel at start.
@@ -18,6 +20,8 @@ public final class EmulatorServer implements AutoCloseable {
 
     private final EmulatorProperties properties;
     private final Map<String, Workspace> workspaces = new LinkedHashMap<>();
+    /** One Entra ID and one Google for all workspaces: a tenant's app may sign in to several of them. */
+    private final CloudIdentityProviders cloudIdentities = new CloudIdentityProviders();
 
     public EmulatorServer(EmulatorProperties properties) {
         this.properties = properties;
@@ -48,7 +52,7 @@ public final class EmulatorServer implements AutoCloseable {
             List<Future<Workspace>> started = new ArrayList<>();
             for (WorkspaceSettings settings : all) {
                 started.add(starter.submit(() -> {
-                    Workspace workspace = new Workspace(settings, properties);
+                    Workspace workspace = new Workspace(settings, properties, cloudIdentities);
                     try {
                         workspace.start();
                     } catch (IOException | RuntimeException e) {
@@ -100,6 +104,10 @@ public final class EmulatorServer implements AutoCloseable {
         Map<String, String> urls = new LinkedHashMap<>();
         workspaces.forEach((name, ws) -> urls.put(name, ws.url()));
         return urls;
+    }
+
+    public CloudIdentityProviders cloudIdentities() {
+        return cloudIdentities;
     }
 
     public synchronized List<Workspace> workspaces() {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.lakehouse.emulator.admin.AdminEndpoints;
+import dev.lakehouse.emulator.admin.CloudAdminEndpoints;
 import dev.lakehouse.emulator.admin.FaultInjector;
 import dev.lakehouse.emulator.admin.OAuthAdminEndpoints;
 import dev.lakehouse.emulator.admin.RequestLog;
@@ -24,7 +25,11 @@ import dev.lakehouse.emulator.auth.OAuthEndpoints;
 import dev.lakehouse.emulator.auth.OAuthSettings;
 import dev.lakehouse.emulator.auth.ScimEndpoints;
 import dev.lakehouse.emulator.auth.TokenStore;
+import dev.lakehouse.emulator.auth.WorkspaceAuthenticator;
 import dev.lakehouse.emulator.catalog.UnityCatalogEndpoints;
+import dev.lakehouse.emulator.cloud.CloudIdentityProviders;
+import dev.lakehouse.emulator.cloud.CloudTokenEndpoints;
+import dev.lakehouse.emulator.cloud.WorkspaceCloud;
 import dev.lakehouse.emulator.catalog.UnityCatalogService;
 import dev.lakehouse.emulator.compute.ClusterEndpoints;
 import dev.lakehouse.emulator.compute.ClusterService;
@@ -71,12 +76,21 @@ public final class Workspace implements AutoCloseable {
     private final StatementService statements;
     private final JobsService jobs;
     private final UnityCatalogService unityCatalog;
+    private final CloudIdentityProviders cloudIdentities;
+    private final WorkspaceCloud cloud = new WorkspaceCloud();
     private HttpServer server;
     private ExecutorService httpPool;
     private String url;
 
+    /** A workspace with identity providers of its own (no other workspace shares its Entra tenants or Google). */
     public Workspace(WorkspaceSettings settings, EmulatorProperties properties) {
+        this(settings, properties, new CloudIdentityProviders());
+    }
+
+    /** A workspace using the process-wide cloud identity providers, as {@link EmulatorServer} makes them. */
+    public Workspace(WorkspaceSettings settings, EmulatorProperties properties, CloudIdentityProviders cloudIdentities) {
         this.settings = settings;
+        this.cloudIdentities = cloudIdentities;
         this.properties = properties;
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("emu-" + settings.name() + "-timer-"));
         this.engine = new DuckDbEngine(properties.getSql().getMaxSleep());
@@ -102,7 +116,8 @@ public final class Workspace implements AutoCloseable {
         }
         long seededMillis = (System.nanoTime() - started) / 1_000_000;
         Router api = new Router();
-        new OAuthEndpoints(settings, oauth, identities, tokens).register(api);
+        new OAuthEndpoints(settings, oauth, identities, tokens, () -> cloud.profile().cloud().key()).register(api);
+        new CloudTokenEndpoints(cloudIdentities, oauth, cloud).register(api);
         new AuthorizePage(settings.name(), oauth, identities, tokens).register(api);
         new ScimEndpoints().register(api);
         new StatementEndpoints(statements).register(api);
@@ -126,15 +141,18 @@ public final class Workspace implements AutoCloseable {
         new AdminEndpoints(settings, faults, tokens, identities, requestLog, rateLimiter,
                 properties.getRateLimits().getRetryAfterSeconds()).register(admin);
         new OAuthAdminEndpoints(oauth, identities, tokens).register(admin);
+        new CloudAdminEndpoints(cloud, cloudIdentities, identities).register(admin);
 
         server = HttpServer.create(new InetSocketAddress(properties.getBindAddress(), settings.port()), 128);
         httpPool = Executors.newFixedThreadPool(Math.max(2, properties.getHttpThreads()), daemon("emu-" + settings.name() + "-http-"));
         server.setExecutor(httpPool);
         server.createContext("/", new WorkspaceHttpHandler(settings.name(), settings.workspaceId(), api, admin,
-                properties.getAdmin().isEnabled(), requestLog, rateLimiter, faults, tokens));
+                properties.getAdmin().isEnabled(), requestLog, rateLimiter, faults,
+                new WorkspaceAuthenticator(tokens, identities, cloud, cloudIdentities)));
         server.start();
         String host = properties.getBindAddress().contains(":") ? "[" + properties.getBindAddress() + "]" : properties.getBindAddress();
         url = "http://" + host + ":" + server.getAddress().getPort();
+        cloudIdentities.google().addEmulatorBaseUrl(url);
         LOG.info("Databricks workspace emulator '{}' (workspace id {}) listening on {} (data seeded in {} ms)",
                 settings.name(), settings.workspaceId(), url, seededMillis);
         return url;
@@ -153,6 +171,11 @@ public final class Workspace implements AutoCloseable {
     public OAuthSettings oauth() { return oauth; }
 
     public RequestLog requestLog() { return requestLog; }
+
+    /** This workspace's cloud profile (AWS unless the admin API switched it). */
+    public WorkspaceCloud cloud() { return cloud; }
+
+    public CloudIdentityProviders cloudIdentities() { return cloudIdentities; }
 
     public RateLimiter rateLimiter() { return rateLimiter; }
 

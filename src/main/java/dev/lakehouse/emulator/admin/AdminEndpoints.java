@@ -193,6 +193,8 @@ public final class AdminEndpoints {
                 .put("last_received_ms", requestLog.lastReceivedMillis(family)));
         ObjectNode token = body.putObject("token_requests");
         requestLog.tokenRequests().forEach(token::put);
+        ObjectNode cloud = body.putObject("cloud_token_requests");
+        requestLog.cloudTokenRequests().forEach(cloud::put);
         return body;
     }
 

@@ -37,6 +37,8 @@ public final class RequestLog {
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     /** Token endpoint requests per grant type, then "other" and "failed"; fixed keys, so reads need no lock. */
     private final Map<String, AtomicLong> tokenRequests = new LinkedHashMap<>();
+    /** Token requests to the emulated Entra ID and Google, and how many of them were not answered 200. */
+    private final Map<String, AtomicLong> cloudTokenRequests = new LinkedHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong[] received = counters();
     /** Epoch milliseconds of each family's first and latest request since the last reset (0: none): its pace. */
@@ -51,6 +53,10 @@ public final class RequestLog {
         GRANT_TYPES.forEach(type -> tokenRequests.put(type, new AtomicLong()));
         tokenRequests.put("other", new AtomicLong());
         tokenRequests.put("failed", new AtomicLong());
+        for (String kind : List.of("entra", "google")) {
+            cloudTokenRequests.put(kind, new AtomicLong());
+            cloudTokenRequests.put(kind + "_failed", new AtomicLong());
+        }
     }
 
     private static AtomicLong[] counters() {
@@ -106,6 +112,24 @@ public final class RequestLog {
         return copy;
     }
 
+    /**
+     * A token request to the emulated Entra ID ({@code entra}) or Google ({@code google}) was answered; counted
+     * once, after its answer was computed (a dropped or unanswered one counts as failed).
+     */
+    public void cloudTokenRequest(String kind, boolean succeeded) {
+        cloudTokenRequests.get(kind).incrementAndGet();
+        if (!succeeded) {
+            cloudTokenRequests.get(kind + "_failed").incrementAndGet();
+        }
+    }
+
+    /** {@code entra, entra_failed, google, google_failed} in that order. */
+    public Map<String, Long> cloudTokenRequests() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        cloudTokenRequests.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
     public long count(String method, String path) {
         AtomicLong count = counts.get(method + " " + path);
         return count == null ? 0 : count.get();
@@ -142,6 +166,7 @@ public final class RequestLog {
         counts.clear();
         total.set(0);
         tokenRequests.values().forEach(counter -> counter.set(0));
+        cloudTokenRequests.values().forEach(counter -> counter.set(0));
         for (AtomicLong[] perFamily : List.of(received, firstAt, lastAt)) {
             for (AtomicLong counter : perFamily) {
                 counter.set(0);

@@ -130,6 +130,41 @@ public final class IdentityDirectory {
         return sp.principal();
     }
 
+    /** The service principal with this application id (client id), or null. */
+    public synchronized Principal findServicePrincipal(String applicationId) {
+        ServicePrincipal sp = applicationId == null ? null : servicePrincipals.get(applicationId);
+        return sp == null ? null : sp.principal();
+    }
+
+    /**
+     * Adds the service principal of a cloud identity (an Entra app): its application id is the client id, and it has
+     * no Databricks OAuth secret (it signs in with Entra tokens). An existing one is returned as it is.
+     */
+    public synchronized Principal addCloudServicePrincipal(String applicationId, String displayName) {
+        ServicePrincipal existing = servicePrincipals.get(applicationId);
+        if (existing != null) {
+            return existing.principal();
+        }
+        requireUnusedClientId(applicationId);
+        ServicePrincipal sp = servicePrincipal(applicationId, null, displayName, Source.ADMIN);
+        servicePrincipals.put(applicationId, sp);
+        return sp.principal();
+    }
+
+    /**
+     * Adds a Google service account as a workspace user (user name = its e-mail), as Databricks on GCP does. It gets
+     * an unguessable password: it signs in with Google tokens, never on the login page. An existing one is returned.
+     */
+    public synchronized Principal addServiceAccountUser(String email) {
+        UserAccount existing = users.get(key(email));
+        if (existing != null) {
+            return existing.principal();
+        }
+        UserAccount account = account(email, TokenStore.randomToken("sa-"), email, Source.ADMIN);
+        users.put(key(email), account);
+        return account.principal();
+    }
+
     public synchronized List<ServicePrincipal> servicePrincipals() {
         return List.copyOf(servicePrincipals.values());
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,9 +25,17 @@ public final class OAuthEndpoints {
     private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
+    private final Supplier<String> cloud;
 
     public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
                           IdentityDirectory identities, TokenStore tokens) {
+        this(settings, oauth, identities, tokens, () -> "aws");
+    }
+
+    /** {@code cloud} names the workspace's current cloud ({@code aws}, {@code azure}, {@code gcp}) in host metadata. */
+    public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
+                          IdentityDirectory identities, TokenStore tokens, Supplier<String> cloud) {
+        this.cloud = cloud;
         this.settings = settings;
         this.oauth = oauth;
         this.identities = identities;
@@ -44,6 +53,7 @@ public final class OAuthEndpoints {
         ObjectNode body = Json.obj();
         body.put("oidc_endpoint", request.baseUrl() + "/oidc");
         body.put("workspace_id", settings.workspaceId());
+        body.put("cloud", cloud.get());
         return body;
     }
 

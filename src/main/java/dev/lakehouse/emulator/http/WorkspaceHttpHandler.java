@@ -17,7 +17,8 @@ import dev.lakehouse.emulator.admin.AdminEndpoints;
 import dev.lakehouse.emulator.admin.FaultInjector;
 import dev.lakehouse.emulator.admin.LoopbackGuard;
 import dev.lakehouse.emulator.admin.RequestLog;
-import dev.lakehouse.emulator.auth.TokenStore;
+import dev.lakehouse.emulator.auth.WorkspaceAuthenticator;
+import dev.lakehouse.emulator.cloud.CloudTokenEndpoints;
 
 /**
  * The request pipeline of one workspace: admin API short-cut, request counting, rate and concurrency limit
@@ -38,10 +39,11 @@ public final class WorkspaceHttpHandler implements HttpHandler {
     private final RequestLog requestLog;
     private final RateLimiter rateLimiter;
     private final FaultInjector faults;
-    private final TokenStore tokens;
+    private final WorkspaceAuthenticator authenticator;
 
     public WorkspaceHttpHandler(String workspaceName, String workspaceId, Router api, Router admin, boolean adminEnabled,
-                                RequestLog requestLog, RateLimiter rateLimiter, FaultInjector faults, TokenStore tokens) {
+                                RequestLog requestLog, RateLimiter rateLimiter, FaultInjector faults,
+                                WorkspaceAuthenticator authenticator) {
         this.workspaceName = workspaceName;
         this.workspaceId = workspaceId;
         this.api = api;
@@ -50,13 +52,14 @@ public final class WorkspaceHttpHandler implements HttpHandler {
         this.requestLog = requestLog;
         this.rateLimiter = rateLimiter;
         this.faults = faults;
-        this.tokens = tokens;
+        this.authenticator = authenticator;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         RateLimiter.Admission admission = null;
         TokenOutcome token = null;
+        CloudTokenOutcome cloudToken = null;
         try {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
@@ -66,6 +69,8 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             }
             ApiFamily family = ApiFamily.of(method, path);
             requestLog.record(method, path, family);
+            String cloudKind = CloudTokenEndpoints.tokenKind(method, path);
+            cloudToken = cloudKind == null ? null : new CloudTokenOutcome(cloudKind);
             byte[] body = null;
             if (family == ApiFamily.TOKEN && "POST".equalsIgnoreCase(method)) {
                 // read first, so the grant type is counted even when a limit or a fault answers instead
@@ -83,10 +88,11 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             if (!admission.admitted()) {
                 requestLog.limited(family, admission.refusal() == RateLimiter.Refusal.CONCURRENCY
                         ? RequestLog.Limit.CONCURRENCY : RequestLog.Limit.WINDOW);
-                send(exchange, answer(token, tooManyRequests(admission)));
+                send(exchange, answer(cloudToken, answer(token, tooManyRequests(admission))));
                 return;
             }
-            ApiResponse response = answer(token, serve(exchange, method, path, family, admission, body, token));
+            ApiResponse response = answer(cloudToken,
+                    answer(token, serve(exchange, method, path, family, admission, body, token)));
             // the response is computed: no longer in flight (released before writing, so a client's next
             // request can never find this one still counted)
             admission.release();
@@ -105,6 +111,9 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             }
             if (token != null) {
                 token.answer(null);
+            }
+            if (cloudToken != null) {
+                cloudToken.answer(null);
             }
         }
     }
@@ -129,6 +138,28 @@ public final class WorkspaceHttpHandler implements HttpHandler {
 
     private static ApiResponse answer(TokenOutcome token, ApiResponse response) {
         return token == null ? response : token.answer(response);
+    }
+
+    /** As {@link TokenOutcome}, for the token endpoints of the emulated Entra ID and Google. */
+    private final class CloudTokenOutcome {
+        private final String kind;
+        private boolean counted;
+
+        CloudTokenOutcome(String kind) {
+            this.kind = kind;
+        }
+
+        ApiResponse answer(ApiResponse response) {
+            if (!counted) {
+                counted = true;
+                requestLog.cloudTokenRequest(kind, response != null && response.status() == 200);
+            }
+            return response;
+        }
+    }
+
+    private static ApiResponse answer(CloudTokenOutcome cloudToken, ApiResponse response) {
+        return cloudToken == null ? response : cloudToken.answer(response);
     }
 
     /** The grant_type of a urlencoded token request, or null when absent or unparsable. */
@@ -190,7 +221,7 @@ public final class WorkspaceHttpHandler implements HttpHandler {
             }
             Router.bind(request, match);
             if (authenticate && match.authenticated()) {
-                request.principal(tokens.authenticate(bearer(request)));
+                request.principal(authenticator.authenticate(bearer(request), request.headers()));
             }
             Object result = match.handler().handle(request);
             if (result instanceof ApiResponse response) {
