@@ -38,7 +38,7 @@ public class ConnectionAdminApi {
 
     private static final Set<String> CREATE_FIELDS = Set.of("name", "host", "auth", "grant", "token", "client_id",
             "client_secret", "scopes", "refresh_token_ttl_seconds", "secret_expires_at", "default", "default_warehouse",
-            "read_only", "exposure", "rate_limit_policy", "rate_limits");
+            "read_only", "exposure", "rate_limit_policy", "rate_limits", "azure_tenant_id", "azure_workspace_resource_id");
     private static final Set<String> POLICY_FIELDS = Set.of("default", "default_warehouse", "read_only", "exposure",
             "rate_limit_policy", "rate_limits");
     private static final Set<String> SECRET_FIELDS = Set.of("token", "client_secret", "secret_expires_at");
@@ -83,11 +83,13 @@ public class ConnectionAdminApi {
         Instant secretExpiresAt = instant(body, "secret_expires_at");
         Long ttl = positiveLong(body, "refresh_token_ttl_seconds");
         ConnectionVault.NewConnection request = new ConnectionVault.NewConnection(name,
-                AdminApi.optionalText(body, "host", 500), AdminApi.optionalText(body, "auth", 16),
+                AdminApi.optionalText(body, "host", 500), AdminApi.optionalText(body, "auth", 32),
                 AdminApi.optionalText(body, "grant", 16), secret(body, "token"), AdminApi.optionalText(body, "client_id", 200),
                 secret(body, "client_secret"), AdminApi.optionalText(body, "scopes", 500), ttl, secretExpiresAt,
                 AdminApi.optionalBoolean(body, "default", false), AdminApi.optionalText(body, "default_warehouse", 64),
-                AdminApi.optionalBoolean(body, "read_only", true), exposure(body), policy(body), rateLimits(body));
+                AdminApi.optionalBoolean(body, "read_only", true), exposure(body), policy(body), rateLimits(body),
+                AdminApi.optionalText(body, "azure_tenant_id", 64),
+                AdminApi.optionalText(body, "azure_workspace_resource_id", 500));
         VaultConnection created = call(() -> vault.create(tenant, request, access.actor()));
         AdminApi.reply(exchange, 201, vaultView(created, created.isDefault(), vault.grants(created), true),
                 Map.of("Location", "/admin/tenants/" + tenant + "/connections/" + created.name()));
@@ -201,6 +203,10 @@ public class ConnectionAdminApi {
         item.put("auth", c.authMethod());
         item.put("grant", c.grantOwner());
         item.put("oauth_client", c.clientId());
+        if (VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())) {
+            item.put("azure_tenant_id", c.azureTenantId());
+            item.put("azure_workspace_resource_id", c.azureResourceId());
+        }
         VaultGrant own = grants.stream().filter(g -> VaultConnection.OWN.equals(g.subject())).findFirst().orElse(null);
         if (own != null) {
             item.putAll(grantView(own));

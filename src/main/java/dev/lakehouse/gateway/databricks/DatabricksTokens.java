@@ -87,6 +87,7 @@ public class DatabricksTokens {
             GrantTokens.Served served = grants.accessToken(connection.vault(), exchange.getVariable("subject", String.class));
             exchange.setVariable(TOKEN_GENERATION, served.version());
             exchange.getMessage().setHeader("Authorization", "Bearer " + served.token());
+            served.headers().forEach(exchange.getMessage()::setHeader);   // Azure: management token, resource id
         } else if ("oauth-m2m".equals(connection.auth())) {
             CachedToken token = m2mToken(connection);
             exchange.setVariable(TOKEN_GENERATION, token.generation());

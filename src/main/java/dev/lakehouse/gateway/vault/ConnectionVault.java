@@ -34,6 +34,7 @@ public class ConnectionVault implements VaultDirectory {
     private final EnvelopeCipher cipher;
     private final GrantSecrets secrets;
     private final WorkspaceOAuth oauth;
+    private final EntraOAuth entra;
     private final VaultHosts hosts;
     private final GrantTokens tokens;
     private final ConnectionEvents events;
@@ -48,7 +49,8 @@ public class ConnectionVault implements VaultDirectory {
     public record NewConnection(String name, String host, String auth, String grantOwner, String token, String clientId,
             String clientSecret, String scopes, Long refreshTokenTtlSeconds, Instant secretExpiresAt, boolean isDefault,
             String defaultWarehouse, boolean readOnly, Map<String, TenantProperties.Exposure> exposure,
-            RateLimitPolicy rateLimitPolicy, Map<String, RateLimitProperties.Family> rateLimits) {
+            RateLimitPolicy rateLimitPolicy, Map<String, RateLimitProperties.Family> rateLimits, String azureTenantId,
+            String azureResourceId) {
         @Override
         public String toString() {
             return "NewConnection[" + name + " " + host + " " + auth + "]";
@@ -62,8 +64,9 @@ public class ConnectionVault implements VaultDirectory {
     }
 
     public ConnectionVault(ConnectionRepository repository, EnvelopeCipher cipher, GrantSecrets secrets,
-            WorkspaceOAuth oauth, VaultHosts hosts, GrantTokens tokens, ConnectionEvents events,
+            WorkspaceOAuth oauth, EntraOAuth entra, VaultHosts hosts, GrantTokens tokens, ConnectionEvents events,
             VaultProperties properties, Clock vaultClock) {
+        this.entra = entra;
         this.repository = repository;
         this.cipher = cipher;
         this.secrets = secrets;
@@ -133,13 +136,16 @@ public class ConnectionVault implements VaultDirectory {
             case VaultConnection.M2M -> validateM2m(base, required(n.clientId(), "client_id"),
                     required(n.clientSecret(), "client_secret"), n.scopes());
             case VaultConnection.U2M -> validateU2mApp(base, required(n.clientId(), "client_id"));
-            default -> throw new VaultRequestException(400, "auth must be pat, oauth-m2m or oauth-u2m");
+            case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(host, base, required(n.clientId(), "client_id"),
+                    required(n.clientSecret(), "client_secret"), n.azureTenantId(), n.azureResourceId());
+            default -> throw new VaultRequestException(400, "auth must be pat, oauth-m2m, oauth-u2m or azure-client-secret");
         };
         String id = UUID.randomUUID().toString();
         EnvelopeCipher.DataKey dataKey = cipher.newDataKey(tenant, id);
         VaultConnection c = new VaultConnection(id, tenant, n.name(), host, auth, grantOwner, n.clientId(), n.scopes(),
                 n.refreshTokenTtlSeconds(), n.isDefault(), n.defaultWarehouse(), n.readOnly(), n.exposure(),
-                n.rateLimitPolicy(), n.rateLimits(), dataKey.wrapped(), dataKey.kid(), null, actor, now, now, 0);
+                n.rateLimitPolicy(), n.rateLimits(), dataKey.wrapped(), dataKey.kid(), null, actor, now, now, 0,
+                validated.azureTenantId(), n.azureResourceId());
         VaultGrant.Draft d = newGrant(c, VaultConnection.OWN, now);
         d.secretExpiresAt = n.secretExpiresAt();
         String secret = VaultConnection.PAT.equals(auth) ? n.token() : n.clientSecret();
@@ -246,7 +252,7 @@ public class ConnectionVault implements VaultDirectory {
                     change.exposure() != null ? change.exposure() : c.exposure(),
                     change.rateLimitPolicy() != null ? change.rateLimitPolicy() : c.rateLimitPolicy(),
                     change.rateLimits() != null ? change.rateLimits() : c.rateLimits(), c.dataKey(), c.dataKeyKid(),
-                    null, c.createdBy(), c.createdAt(), clock.instant(), c.revision());
+                    null, c.createdBy(), c.createdAt(), clock.instant(), c.revision(), c.azureTenantId(), c.azureResourceId());
             boolean[] stored = {false};
             repository.transactions().executeWithoutResult(tx -> {
                 if (Boolean.TRUE.equals(change.isDefault())) {
@@ -272,6 +278,8 @@ public class ConnectionVault implements VaultDirectory {
         Validated validated = switch (c.authMethod()) {
             case VaultConnection.PAT -> validatePat(base, required(secret, "token"));
             case VaultConnection.M2M -> validateM2m(base, c.clientId(), required(secret, "client_secret"), c.scopes());
+            case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(c.host(), base, c.clientId(),
+                    required(secret, "client_secret"), c.azureTenantId(), c.azureResourceId());
             default -> new Validated(null, null);   // a U2M app secret is proven by the next refresh or sign-in
         };
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -340,7 +348,7 @@ public class ConnectionVault implements VaultDirectory {
             VaultConnection gone = new VaultConnection(c.id(), c.tenant(), c.name(), c.host(), c.authMethod(),
                     c.grantOwner(), c.clientId(), c.scopes(), c.refreshTokenTtlSeconds(), false, c.defaultWarehouse(),
                     c.readOnly(), c.exposure(), c.rateLimitPolicy(), c.rateLimits(), c.dataKey(), c.dataKeyKid(), now,
-                    c.createdBy(), c.createdAt(), now, c.revision());
+                    c.createdBy(), c.createdAt(), now, c.revision(), c.azureTenantId(), c.azureResourceId());
             if (!repository.update(gone)) {
                 throw new VaultRequestException(409, "The connection changed at the same time; try again");
             }
@@ -391,7 +399,38 @@ public class ConnectionVault implements VaultDirectory {
 
     // --- helpers ---------------------------------------------------------------------------------------------------
 
-    private record Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me) {
+    private record Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me, String azureTenantId) {
+        Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me) {
+            this(tokens, me, null);
+        }
+    }
+
+    /**
+     * An Entra ID service principal: only on an Azure workspace; its tenant given or read from the workspace; its
+     * tokens requested (both, with a resource id) and proven by SCIM Me with the headers the calls will send.
+     */
+    private Validated validateAzure(String host, String base, String clientId, String secret, String tenant,
+            String resourceId) {
+        if (hosts.cloud(host) != WorkspaceCloud.AZURE) {
+            throw new VaultRequestException(400, "azure-client-secret needs an Azure Databricks workspace host "
+                    + "(*.azuredatabricks.net); this host is on " + hosts.cloud(host).wire());
+        }
+        if (tenant != null && !tenant.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            throw new VaultRequestException(400, "azure_tenant_id must be the tenant's GUID");
+        }
+        if (resourceId != null && (resourceId.length() > 500 || !resourceId.startsWith("/subscriptions/")
+                || !resourceId.contains("/providers/Microsoft.Databricks/workspaces/"))) {
+            throw new VaultRequestException(400, "azure_workspace_resource_id must be the workspace's Azure resource id "
+                    + "(/subscriptions/…/resourceGroups/…/providers/Microsoft.Databricks/workspaces/…)");
+        }
+        String found = tenant != null ? tenant.toLowerCase(java.util.Locale.ROOT)
+                : validation(() -> entra.tenantOf(base), "request for its Entra tenant");
+        WorkspaceOAuth.Tokens t = validation(() -> entra.servicePrincipalTokens(found, clientId, secret, resourceId),
+                "Entra ID service principal");
+        BearerBundle bundle = BearerBundle.decode(t.accessToken());
+        WorkspaceOAuth.Me me = validation(() -> oauth.me(base, bundle.token(), bundle.headers()),
+                "Entra ID service principal");
+        return new Validated(t, me, found);
     }
 
     private Validated validatePat(String base, String token) {
@@ -460,7 +499,8 @@ public class ConnectionVault implements VaultDirectory {
                         other.authMethod(), other.grantOwner(), other.clientId(), other.scopes(),
                         other.refreshTokenTtlSeconds(), false, other.defaultWarehouse(), other.readOnly(), other.exposure(),
                         other.rateLimitPolicy(), other.rateLimits(), other.dataKey(), other.dataKeyKid(),
-                        other.disconnectedAt(), other.createdBy(), other.createdAt(), clock.instant(), other.revision()));
+                        other.disconnectedAt(), other.createdBy(), other.createdAt(), clock.instant(), other.revision(),
+                        other.azureTenantId(), other.azureResourceId()));
             }
         }
     }

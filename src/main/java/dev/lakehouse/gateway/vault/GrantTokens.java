@@ -49,6 +49,7 @@ public class GrantTokens implements SmartLifecycle {
     private final WorkspaceOAuth oauth;
     private final ConnectionEvents events;
     private final VaultHosts hosts;
+    private final EntraOAuth entra;
     private final VaultProperties properties;
     private final Clock clock;
     private final String owner = "gw-" + UUID.randomUUID().toString().substring(0, 8);
@@ -61,8 +62,17 @@ public class GrantTokens implements SmartLifecycle {
     private ScheduledExecutorService scanner;
     private volatile boolean running;
 
-    /** A token handed to a call, and the grant version it came from (for {@link #rejected}). */
-    public record Served(String token, long version) {
+    /**
+     * A token handed to a call, the companion headers its cloud wants beside it (Azure's management token), and the
+     * grant version it came from (for {@link #rejected}).
+     */
+    public record Served(String token, long version, Map<String, String> headers) {
+
+        /** From the stored form of the access token (a plain token, or a {@link BearerBundle}). */
+        Served(String stored, long version) {
+            this(BearerBundle.decode(stored).token(), version, BearerBundle.decode(stored).headers());
+        }
+
         @Override
         public String toString() {
             return "Served[v" + version + "]";
@@ -77,9 +87,10 @@ public class GrantTokens implements SmartLifecycle {
     private final MeterRegistry meters;
 
     public GrantTokens(ConnectionRepository repository, GrantSecrets secrets, WorkspaceOAuth oauth,
-            ConnectionEvents events, VaultHosts hosts, VaultProperties properties, Clock vaultClock,
+            ConnectionEvents events, VaultHosts hosts, EntraOAuth entra, VaultProperties properties, Clock vaultClock,
             MeterRegistry meters) {
         this.meters = meters;
+        this.entra = entra;
         this.repository = repository;
         this.secrets = secrets;
         this.oauth = oauth;
@@ -344,6 +355,9 @@ public class GrantTokens implements SmartLifecycle {
         if (VaultConnection.M2M.equals(c.authMethod())) {
             return oauth.clientCredentials(base, c.clientId(), plain.secret(), c.scopes());
         }
+        if (VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())) {
+            return entra.servicePrincipalTokens(c.azureTenantId(), c.clientId(), plain.secret(), c.azureResourceId());
+        }
         if (plain.refreshToken() == null) {
             throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.INVALID_GRANT, "invalid_grant", 400, null,
                     "There is no refresh token to use");
@@ -383,7 +397,10 @@ public class GrantTokens implements SmartLifecycle {
             default -> {
                 d.status = ConnectionStatus.APP_MISCONFIGURED;
                 d.statusReason = f.getMessage() + ".";
-                d.statusAction = VaultConnection.M2M.equals(c.authMethod())
+                d.statusAction = VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())
+                        ? "A tenant admin must fix the connection's Entra ID service principal as the reason says: "
+                        + "rotate its client secret, or create the connection again with the right client id and tenant."
+                        : VaultConnection.M2M.equals(c.authMethod())
                         ? "A tenant admin must give the connection a valid service principal secret (rotate the secret)."
                         : "A tenant admin must fix the OAuth app of the connection (client id, secret, redirect URL).";
                 kept = new GrantSecrets.Plain(plain.secret(), null, plain.refreshToken());
@@ -422,7 +439,7 @@ public class GrantTokens implements SmartLifecycle {
                 : g.secretExpiresAt() != null && !now.isBefore(g.secretExpiresAt())
                 ? "The client secret expired at " + g.secretExpiresAt() + "."
                 : "The refresh token reached its maximum lifetime at " + g.refreshExpiresAt() + ".";
-        d.statusAction = pat || VaultConnection.M2M.equals(c.authMethod())
+        d.statusAction = pat || c.servicePrincipal()
                 ? "A tenant admin must rotate the connection's secret." : "Connect the workspace again (sign in to Databricks).";
         secrets.seal(c, d, secrets.open(c, g), g.version() + 1);
         VaultGrant written = d.build();
@@ -456,7 +473,7 @@ public class GrantTokens implements SmartLifecycle {
                         && repository.markExpiryWarned(g.id(), now)) {
                     events.record(c.tenant(), c.name(), g.subject(), "expiring_soon", g.status(),
                             "A hard expiry is near: " + hard + ".", VaultConnection.PAT.equals(c.authMethod())
-                                    || VaultConnection.M2M.equals(c.authMethod())
+                                    || c.servicePrincipal()
                                     ? "Rotate the connection's secret before then." : "Sign in to Databricks again before then.");
                 }
                 if (VaultConnection.PAT.equals(c.authMethod()) || g.refreshDueAt() == null || now.isBefore(g.refreshDueAt())

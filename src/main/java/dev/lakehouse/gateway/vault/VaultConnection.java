@@ -15,17 +15,24 @@ import dev.lakehouse.gateway.tenant.TenantProperties;
  * @param refreshTokenTtlSeconds U2M: the workspace's refresh token lifetime, when the admin told us (else the default)
  * @param isDefault  the connection tool calls use when they name none
  * @param revision   bumped by every policy change (optimistic concurrency)
+ * @param azureTenantId   {@code azure-client-secret}: the Entra tenant of the service principal (found from the
+ *                        workspace's /aad/auth redirect when the admin gives none)
+ * @param azureResourceId {@code azure-client-secret}: the workspace's Azure resource id, when given: a service
+ *                        principal that is not a workspace user but Contributor on it is then added by Azure Databricks
  */
 public record VaultConnection(String id, String tenant, String name, String host, String authMethod, String grantOwner,
         String clientId, String scopes, Long refreshTokenTtlSeconds, boolean isDefault, String defaultWarehouse,
         boolean readOnly,
         Map<String, TenantProperties.Exposure> exposure, RateLimitPolicy rateLimitPolicy,
         Map<String, RateLimitProperties.Family> rateLimits, String dataKey, String dataKeyKid, Instant disconnectedAt,
-        String createdBy, Instant createdAt, Instant updatedAt, long revision) {
+        String createdBy, Instant createdAt, Instant updatedAt, long revision, String azureTenantId,
+        String azureResourceId) {
 
     public static final String PAT = "pat";
     public static final String M2M = "oauth-m2m";
     public static final String U2M = "oauth-u2m";
+    /** A Microsoft Entra ID service principal with a client secret (Azure workspaces), as the SDKs name it. */
+    public static final String AZURE_CLIENT_SECRET = "azure-client-secret";
     public static final String SHARED = "shared";
     public static final String PER_USER = "per-user";
     /** The subject of a connection's own grant (PAT, service principal, shared U2M grant). */
@@ -33,6 +40,11 @@ public record VaultConnection(String id, String tenant, String name, String host
 
     public boolean perUser() {
         return PER_USER.equals(grantOwner);
+    }
+
+    /** A service principal with a client secret (Databricks OAuth M2M or Entra ID): no person signs in. */
+    public boolean servicePrincipal() {
+        return M2M.equals(authMethod) || AZURE_CLIENT_SECRET.equals(authMethod);
     }
 
     public boolean disconnected() {

@@ -79,6 +79,20 @@ public class VaultHosts {
         return target;
     }
 
+    /**
+     * An identity service's configured URL with {@code emulator:NAME} (then a path) resolved to the running embedded
+     * emulator, whose port is known only once it runs; any other URL as it is.
+     */
+    public String serviceUrl(String configured) {
+        String url = configured.replaceAll("/+$", "");
+        if (!url.startsWith(EMULATOR)) {
+            return url;
+        }
+        int slash = url.indexOf('/');
+        String name = slash < 0 ? url : url.substring(0, slash);
+        return baseUrl(name) + (slash < 0 ? "" : url.substring(slash));
+    }
+
     /** The cloud of a stored host: told by the host name, never by where an override sends the requests. */
     public WorkspaceCloud cloud(String stored) {
         return WorkspaceCloud.of(stored);

@@ -124,11 +124,17 @@ public class WorkspaceOAuth {
 
     /** SCIM Me with an access token: proves the token works and names its principal. */
     public Me me(String baseUrl, String accessToken) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/2.0/preview/scim/v2/Me"))
+        return me(baseUrl, accessToken, Map.of());
+    }
+
+    /** SCIM Me with the companion headers a cloud's calls send beside the token (Azure's management token). */
+    public Me me(String baseUrl, String accessToken, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/api/2.0/preview/scim/v2/Me"))
                 .timeout(properties.responseTimeout())
                 .header("Authorization", "Bearer " + accessToken)
-                .header("Accept", "application/json")
-                .GET().build();
+                .header("Accept", "application/json");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.GET().build();
         HttpResponse<String> response = send(request);
         JsonNode body = parse(response.body());
         if (response.statusCode() == 200 && body.hasNonNull("userName")) {

@@ -83,7 +83,7 @@ public final class EmulatorAdmin {
         call("DELETE", "/requests", null);
     }
 
-    /** Any admin call ({@code path} below /emulator/admin); a non-200 answer throws with its body. */
+    /** Any admin call ({@code path} below /emulator/admin); an answer other than 2xx throws with its body. */
     public JsonNode call(String method, String path, Object body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
@@ -91,7 +91,7 @@ public final class EmulatorAdmin {
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
+            if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("emulator admin " + method + " " + path + " -> " + response.statusCode()
                         + " " + response.body());
             }
