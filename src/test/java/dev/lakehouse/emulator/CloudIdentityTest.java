@@ -264,10 +264,10 @@ class CloudIdentityTest {
         assertThat(assertEntraError(entraV1(azure, tenant, clientId, newSecret, DATABRICKS), 401, "invalid_client",
                 7000222).get("error_description").asText()).contains("client secret keys for app '" + clientId + "' are expired");
         // and a short-lived secret expires by itself
-        JsonNode shortLived = entraAppWith("{\"tenant_id\":\"" + tenant + "\",\"secret_lifetime_seconds\":1}");
+        JsonNode shortLived = entraAppWith("{\"tenant_id\":\"" + tenant + "\",\"secret_lifetime_seconds\":3}");
         assertThat(entraV1(azure, tenant, shortLived.get("client_id").asText(),
                 shortLived.get("client_secret").asText(), DATABRICKS).status()).isEqualTo(200);
-        Thread.sleep(1100);
+        sleepUntil(Instant.parse(shortLived.get("secret_expires_at").asText()));
         assertEntraError(entraV1(azure, tenant, shortLived.get("client_id").asText(),
                 shortLived.get("client_secret").asText(), DATABRICKS), 401, "invalid_client", 7000222);
     }
@@ -308,14 +308,14 @@ class CloudIdentityTest {
     @Test
     void expiredEntraTokensAreRefused() throws Exception {
         JsonNode app = entraApp(tenant, true, false);
-        EmulatorFixture.put(admin(azure) + "/oauth", "{\"access_token_lifetime_seconds\":1}");
+        EmulatorFixture.put(admin(azure) + "/oauth", "{\"access_token_lifetime_seconds\":3}");
         try {
             Reply reply = entraV1(azure, tenant, app.get("client_id").asText(), app.get("client_secret").asText(),
                     DATABRICKS);
-            assertThat(reply.json().get("expires_in").asText()).isEqualTo("1");
+            assertThat(reply.json().get("expires_in").asText()).isEqualTo("3");
             String token = reply.json().get("access_token").asText();
             assertThat(EmulatorFixture.get(azure.url() + ME, token).status()).isEqualTo(200);
-            Thread.sleep(1100);
+            sleepUntil(Instant.ofEpochSecond(Long.parseLong(reply.json().get("expires_on").asText())));
             assertInvalidToken(EmulatorFixture.get(azure.url() + ME, token));
         } finally {
             EmulatorFixture.delete(admin(azure) + "/oauth");
@@ -630,6 +630,14 @@ class CloudIdentityTest {
     }
 
     // ---- helpers
+
+    /** Sleeps until just after the instant (a slow machine may already be past it). */
+    private static void sleepUntil(Instant instant) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), instant).toMillis() + 200;
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
 
     private static String admin(Workspace ws) {
         return ws.url() + "/emulator/admin";

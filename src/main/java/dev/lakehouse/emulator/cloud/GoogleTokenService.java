@@ -153,6 +153,9 @@ public final class GoogleTokenService {
                 .issueTime(Date.from(now))
                 .issuer(ISSUER)
                 .subject(account.uniqueId())
+                // not in Google's ID tokens: RS256 is deterministic, so two tokens of one second would be the same
+                // string, and the key that bought each (revocation by key deletion) could not be told apart
+                .jwtID(UUID.randomUUID().toString())
                 .build());
         idTokens.add(sha256(token), new IssuedTokens.Issued(account.email(), keyId, null, expires));
         return token;
