@@ -30,6 +30,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * An Azure workspace connected with a Microsoft Entra ID service principal (azure-client-secret), end to end: the
@@ -40,6 +41,10 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"conformance", "test"})
+// a database of its own: the background refresher of another cached test context (with an emulator, and an Entra
+// directory, of its own) must not see these grants and refresh them against the wrong Entra
+@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:vault-azure;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
+        + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH")
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AzureConnectionTest {
