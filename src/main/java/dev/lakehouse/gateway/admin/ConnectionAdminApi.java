@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.ratelimit.ApiFamily;
 import dev.lakehouse.gateway.ratelimit.RateLimitPolicy;
@@ -38,11 +39,16 @@ public class ConnectionAdminApi {
 
     private static final Set<String> CREATE_FIELDS = Set.of("name", "host", "auth", "grant", "token", "client_id",
             "client_secret", "scopes", "refresh_token_ttl_seconds", "secret_expires_at", "default", "default_warehouse",
-            "read_only", "exposure", "rate_limit_policy", "rate_limits", "azure_tenant_id", "azure_workspace_resource_id");
+            "read_only", "exposure", "rate_limit_policy", "rate_limits", "azure_tenant_id", "azure_workspace_resource_id",
+            "google_credentials");
     private static final Set<String> POLICY_FIELDS = Set.of("default", "default_warehouse", "read_only", "exposure",
             "rate_limit_policy", "rate_limits");
-    private static final Set<String> SECRET_FIELDS = Set.of("token", "client_secret", "secret_expires_at");
+    private static final Set<String> SECRET_FIELDS = Set.of("token", "client_secret", "google_credentials",
+            "secret_expires_at");
+    /** A service-account key JSON is about 2.4 KB; room for a longer project and account name, not for a payload. */
+    private static final int MAX_GOOGLE_CREDENTIALS = 8000;
     private static final int MAX_EVENTS = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectionVault vault;
     private final TenantConnections connections;
@@ -85,7 +91,7 @@ public class ConnectionAdminApi {
         ConnectionVault.NewConnection request = new ConnectionVault.NewConnection(name,
                 AdminApi.optionalText(body, "host", 500), AdminApi.optionalText(body, "auth", 32),
                 AdminApi.optionalText(body, "grant", 16), secret(body, "token"), AdminApi.optionalText(body, "client_id", 200),
-                secret(body, "client_secret"), AdminApi.optionalText(body, "scopes", 500), ttl, secretExpiresAt,
+                clientSecretOrKey(body), AdminApi.optionalText(body, "scopes", 500), ttl, secretExpiresAt,
                 AdminApi.optionalBoolean(body, "default", false), AdminApi.optionalText(body, "default_warehouse", 64),
                 AdminApi.optionalBoolean(body, "read_only", true), exposure(body), policy(body), rateLimits(body),
                 AdminApi.optionalText(body, "azure_tenant_id", 64),
@@ -129,9 +135,10 @@ public class ConnectionAdminApi {
         String name = vaultName(exchange, tenant);
         JsonNode body = body(exchange, SECRET_FIELDS);
         String token = secret(body, "token");
-        String clientSecret = secret(body, "client_secret");
+        String clientSecret = clientSecretOrKey(body);
         if ((token == null) == (clientSecret == null)) {
-            throw AdminApiException.badRequest("Send exactly one of 'token' (PAT) or 'client_secret' (OAuth)");
+            throw AdminApiException.badRequest("Send exactly one of 'token' (PAT), 'client_secret' (OAuth, Entra ID) or "
+                    + "'google_credentials' (Google service account)");
         }
         Instant expiresAt = instant(body, "secret_expires_at");
         call(() -> vault.rotate(tenant, name, token != null ? token : clientSecret, expiresAt));
@@ -206,6 +213,9 @@ public class ConnectionAdminApi {
         if (VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())) {
             item.put("azure_tenant_id", c.azureTenantId());
             item.put("azure_workspace_resource_id", c.azureResourceId());
+        }
+        if (VaultConnection.GOOGLE_CREDENTIALS.equals(c.authMethod())) {
+            item.put("google_service_account", c.clientId());
         }
         VaultGrant own = grants.stream().filter(g -> VaultConnection.OWN.equals(g.subject())).findFirst().orElse(null);
         if (own != null) {
@@ -305,6 +315,34 @@ public class ConnectionAdminApi {
                     + "cannot be changed through the API");
         }
         return name;
+    }
+
+    /**
+     * The service principal's secret: {@code client_secret}, or a Google service-account key as
+     * {@code google_credentials} (the key file's JSON object, or that JSON as a string), kept as compact JSON.
+     */
+    private static String clientSecretOrKey(JsonNode body) {
+        String clientSecret = secret(body, "client_secret");
+        JsonNode key = body.get("google_credentials");
+        if (key == null || key.isNull()) {
+            return clientSecret;
+        }
+        if (clientSecret != null) {
+            throw AdminApiException.badRequest("Send 'client_secret' or 'google_credentials', not both");
+        }
+        JsonNode object = key;
+        if (key.isTextual()) {
+            try {
+                object = key.asText().length() > MAX_GOOGLE_CREDENTIALS ? null : JSON.readTree(key.asText());
+            } catch (java.io.IOException e) {
+                object = null;
+            }
+        }
+        if (object == null || !object.isObject() || object.toString().length() > MAX_GOOGLE_CREDENTIALS) {
+            throw AdminApiException.badRequest("'google_credentials' must be a service-account key JSON (an object, or "
+                    + "its text) of at most " + MAX_GOOGLE_CREDENTIALS + " characters");
+        }
+        return object.toString();
     }
 
     /** A secret field: a string, kept exactly as sent (no trimming), never echoed in an error. */

@@ -35,6 +35,7 @@ public class ConnectionVault implements VaultDirectory {
     private final GrantSecrets secrets;
     private final WorkspaceOAuth oauth;
     private final EntraOAuth entra;
+    private final GoogleOAuth google;
     private final VaultHosts hosts;
     private final GrantTokens tokens;
     private final ConnectionEvents events;
@@ -64,9 +65,10 @@ public class ConnectionVault implements VaultDirectory {
     }
 
     public ConnectionVault(ConnectionRepository repository, EnvelopeCipher cipher, GrantSecrets secrets,
-            WorkspaceOAuth oauth, EntraOAuth entra, VaultHosts hosts, GrantTokens tokens, ConnectionEvents events,
-            VaultProperties properties, Clock vaultClock) {
+            WorkspaceOAuth oauth, EntraOAuth entra, GoogleOAuth google, VaultHosts hosts, GrantTokens tokens,
+            ConnectionEvents events, VaultProperties properties, Clock vaultClock) {
         this.entra = entra;
+        this.google = google;
         this.repository = repository;
         this.cipher = cipher;
         this.secrets = secrets;
@@ -138,11 +140,14 @@ public class ConnectionVault implements VaultDirectory {
             case VaultConnection.U2M -> validateU2mApp(base, required(n.clientId(), "client_id"));
             case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(host, base, required(n.clientId(), "client_id"),
                     required(n.clientSecret(), "client_secret"), n.azureTenantId(), n.azureResourceId());
-            default -> throw new VaultRequestException(400, "auth must be pat, oauth-m2m, oauth-u2m or azure-client-secret");
+            case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(host, base, required(n.clientSecret(), "google_credentials"));
+            default -> throw new VaultRequestException(400,
+                    "auth must be pat, oauth-m2m, oauth-u2m, azure-client-secret or google-credentials");
         };
         String id = UUID.randomUUID().toString();
         EnvelopeCipher.DataKey dataKey = cipher.newDataKey(tenant, id);
-        VaultConnection c = new VaultConnection(id, tenant, n.name(), host, auth, grantOwner, n.clientId(), n.scopes(),
+        String clientId = validated.clientId() != null ? validated.clientId() : n.clientId();
+        VaultConnection c = new VaultConnection(id, tenant, n.name(), host, auth, grantOwner, clientId, n.scopes(),
                 n.refreshTokenTtlSeconds(), n.isDefault(), n.defaultWarehouse(), n.readOnly(), n.exposure(),
                 n.rateLimitPolicy(), n.rateLimits(), dataKey.wrapped(), dataKey.kid(), null, actor, now, now, 0,
                 validated.azureTenantId(), n.azureResourceId());
@@ -280,6 +285,8 @@ public class ConnectionVault implements VaultDirectory {
             case VaultConnection.M2M -> validateM2m(base, c.clientId(), required(secret, "client_secret"), c.scopes());
             case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(c.host(), base, c.clientId(),
                     required(secret, "client_secret"), c.azureTenantId(), c.azureResourceId());
+            case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(c.host(), base, required(secret, "google_credentials"),
+                    c.clientId());
             default -> new Validated(null, null);   // a U2M app secret is proven by the next refresh or sign-in
         };
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -399,9 +406,10 @@ public class ConnectionVault implements VaultDirectory {
 
     // --- helpers ---------------------------------------------------------------------------------------------------
 
-    private record Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me, String azureTenantId) {
+    /** @param clientId the identity the credentials turned out to be (a Google key's account), when not given */
+    private record Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me, String azureTenantId, String clientId) {
         Validated(WorkspaceOAuth.Tokens tokens, WorkspaceOAuth.Me me) {
-            this(tokens, me, null);
+            this(tokens, me, null, null);
         }
     }
 
@@ -430,7 +438,27 @@ public class ConnectionVault implements VaultDirectory {
         BearerBundle bundle = BearerBundle.decode(t.accessToken());
         WorkspaceOAuth.Me me = validation(() -> oauth.me(base, bundle.token(), bundle.headers()),
                 "Entra ID service principal");
-        return new Validated(t, me, found);
+        return new Validated(t, me, found, null);
+    }
+
+    /**
+     * A Google service account: only on a GCP workspace; its key read, its ID and access tokens requested and proven
+     * by SCIM Me with the header the calls will send. On rotation the new key must be of the same account.
+     */
+    private Validated validateGoogle(String host, String base, String keyJson, String... sameAccount) {
+        if (hosts.cloud(host) != WorkspaceCloud.GCP) {
+            throw new VaultRequestException(400, "google-credentials needs a Databricks on Google Cloud workspace host "
+                    + "(*.gcp.databricks.com); this host is on " + hosts.cloud(host).wire());
+        }
+        GoogleOAuth.ServiceAccountKey key = GoogleOAuth.parseKey(keyJson);
+        if (sameAccount.length > 0 && !key.email().equalsIgnoreCase(sameAccount[0])) {
+            throw new VaultRequestException(400, "The new key is of " + key.email() + ", the connection's service account "
+                    + "is " + sameAccount[0] + ": create a new connection for another account");
+        }
+        WorkspaceOAuth.Tokens t = validation(() -> google.serviceAccountTokens(keyJson, host), "Google service account");
+        BearerBundle bundle = BearerBundle.decode(t.accessToken());
+        WorkspaceOAuth.Me me = validation(() -> oauth.me(base, bundle.token(), bundle.headers()), "Google service account");
+        return new Validated(t, me, null, key.email());
     }
 
     private Validated validatePat(String base, String token) {

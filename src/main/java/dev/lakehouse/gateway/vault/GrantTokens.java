@@ -50,6 +50,7 @@ public class GrantTokens implements SmartLifecycle {
     private final ConnectionEvents events;
     private final VaultHosts hosts;
     private final EntraOAuth entra;
+    private final GoogleOAuth google;
     private final VaultProperties properties;
     private final Clock clock;
     private final String owner = "gw-" + UUID.randomUUID().toString().substring(0, 8);
@@ -87,10 +88,11 @@ public class GrantTokens implements SmartLifecycle {
     private final MeterRegistry meters;
 
     public GrantTokens(ConnectionRepository repository, GrantSecrets secrets, WorkspaceOAuth oauth,
-            ConnectionEvents events, VaultHosts hosts, EntraOAuth entra, VaultProperties properties, Clock vaultClock,
-            MeterRegistry meters) {
+            ConnectionEvents events, VaultHosts hosts, EntraOAuth entra, GoogleOAuth google, VaultProperties properties,
+            Clock vaultClock, MeterRegistry meters) {
         this.meters = meters;
         this.entra = entra;
+        this.google = google;
         this.repository = repository;
         this.secrets = secrets;
         this.oauth = oauth;
@@ -358,6 +360,9 @@ public class GrantTokens implements SmartLifecycle {
         if (VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())) {
             return entra.servicePrincipalTokens(c.azureTenantId(), c.clientId(), plain.secret(), c.azureResourceId());
         }
+        if (VaultConnection.GOOGLE_CREDENTIALS.equals(c.authMethod())) {
+            return google.serviceAccountTokens(plain.secret(), c.host());
+        }
         if (plain.refreshToken() == null) {
             throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.INVALID_GRANT, "invalid_grant", 400, null,
                     "There is no refresh token to use");
@@ -400,6 +405,9 @@ public class GrantTokens implements SmartLifecycle {
                 d.statusAction = VaultConnection.AZURE_CLIENT_SECRET.equals(c.authMethod())
                         ? "A tenant admin must fix the connection's Entra ID service principal as the reason says: "
                         + "rotate its client secret, or create the connection again with the right client id and tenant."
+                        : VaultConnection.GOOGLE_CREDENTIALS.equals(c.authMethod())
+                        ? "A tenant admin must give the connection a current key of its Google service account "
+                        + "(PUT the new key JSON as the connection's secret), or connect another account."
                         : VaultConnection.M2M.equals(c.authMethod())
                         ? "A tenant admin must give the connection a valid service principal secret (rotate the secret)."
                         : "A tenant admin must fix the OAuth app of the connection (client id, secret, redirect URL).";

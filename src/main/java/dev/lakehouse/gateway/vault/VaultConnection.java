@@ -33,6 +33,8 @@ public record VaultConnection(String id, String tenant, String name, String host
     public static final String U2M = "oauth-u2m";
     /** A Microsoft Entra ID service principal with a client secret (Azure workspaces), as the SDKs name it. */
     public static final String AZURE_CLIENT_SECRET = "azure-client-secret";
+    /** A Google service account with a key JSON (GCP workspaces), as the SDKs name it; client id = its e-mail. */
+    public static final String GOOGLE_CREDENTIALS = "google-credentials";
     public static final String SHARED = "shared";
     public static final String PER_USER = "per-user";
     /** The subject of a connection's own grant (PAT, service principal, shared U2M grant). */
@@ -42,9 +44,9 @@ public record VaultConnection(String id, String tenant, String name, String host
         return PER_USER.equals(grantOwner);
     }
 
-    /** A service principal with a client secret (Databricks OAuth M2M or Entra ID): no person signs in. */
+    /** A service principal (Databricks OAuth M2M, Entra ID, Google service account): no person signs in. */
     public boolean servicePrincipal() {
-        return M2M.equals(authMethod) || AZURE_CLIENT_SECRET.equals(authMethod);
+        return M2M.equals(authMethod) || AZURE_CLIENT_SECRET.equals(authMethod) || GOOGLE_CREDENTIALS.equals(authMethod);
     }
 
     public boolean disconnected() {
