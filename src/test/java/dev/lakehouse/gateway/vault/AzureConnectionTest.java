@@ -41,9 +41,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"conformance", "test"})
-// a database of its own: the background refresher of another cached test context (with an emulator, and an Entra
-// directory, of its own) must not see these grants and refresh them against the wrong Entra
-@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:vault-azure;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
+// a database of its own, shared with GoogleConnectionTest (one cached context for both): the background refresher of another
+// cached test context (with an emulator and cloud directories of its own) must not refresh these grants there
+@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:vault-clouds;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
         + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH")
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

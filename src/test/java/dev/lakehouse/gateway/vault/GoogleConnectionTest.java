@@ -40,9 +40,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"conformance", "test"})
-// a database of its own: the background refresher of another cached test context (with an emulator, and a Google
-// directory, of its own) must not see these grants and refresh them against the wrong directory
-@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:vault-gcp;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
+// a database of its own, shared with AzureConnectionTest (one cached context for both): the background refresher of another
+// cached test context (with an emulator and cloud directories of its own) must not refresh these grants there
+@TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:vault-clouds;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
         + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH")
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
