@@ -52,11 +52,16 @@ import dev.lakehouse.emulator.EmulatorFixture.Reply;
  *
  * <p>Not covered: {@code azure-cli} and {@code databricks-cli} (they run the {@code az}/{@code databricks} binaries,
  * not installed here), {@code azure-msi} (it asks the Azure instance metadata service at the fixed link-local
- * address 169.254.169.254, which no test may reach), {@code github-oidc-azure} and the other OIDC federation
- * providers (they need a CI's ID-token endpoint; workload identity federation is another engineer's work), and
- * {@code google-id} (impersonation through the IAM Credentials API {@code generateIdToken}, which the emulator
- * does not serve; google-auth-library would call iamcredentials.googleapis.com directly with its own transport).
- * Resolving the host from an ARM resource id without a host ({@code management.azure.com}) is not emulated either.
+ * address 169.254.169.254, which no test may reach), {@code github-oidc-azure} and the other OIDC token-exchange
+ * providers (they need a CI's ID-token endpoint and Entra federated credentials, which the emulated Entra does not
+ * have), and {@code google-id} (impersonation through the IAM Credentials API {@code generateIdToken}, which the
+ * emulator does not serve; google-auth-library would call iamcredentials.googleapis.com with its own transport).
+ * Resolving the host from an ARM resource id when no host is set (a call to {@code management.azure.com}) is not
+ * emulated either.
+ *
+ * <p>The SDK also resolves host metadata; the emulator's {@code oidc_endpoint} there names the loopback URL the
+ * request arrived at, not the profile's public host, and {@link Rewriting} refuses loopback URLs, so the SDK logs
+ * "Failed to get OpenID Connect endpoints" and goes on (no provider covered here uses them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
