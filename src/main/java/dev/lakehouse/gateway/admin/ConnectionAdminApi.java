@@ -40,7 +40,7 @@ public class ConnectionAdminApi {
     private static final Set<String> CREATE_FIELDS = Set.of("name", "host", "auth", "grant", "token", "client_id",
             "client_secret", "scopes", "refresh_token_ttl_seconds", "secret_expires_at", "default", "default_warehouse",
             "read_only", "exposure", "rate_limit_policy", "rate_limits", "azure_tenant_id", "azure_workspace_resource_id",
-            "google_credentials");
+            "google_credentials", "federation_audience");
     private static final Set<String> POLICY_FIELDS = Set.of("default", "default_warehouse", "read_only", "exposure",
             "rate_limit_policy", "rate_limits");
     private static final Set<String> SECRET_FIELDS = Set.of("token", "client_secret", "google_credentials",
@@ -95,7 +95,8 @@ public class ConnectionAdminApi {
                 AdminApi.optionalBoolean(body, "default", false), AdminApi.optionalText(body, "default_warehouse", 64),
                 AdminApi.optionalBoolean(body, "read_only", true), exposure(body), policy(body), rateLimits(body),
                 AdminApi.optionalText(body, "azure_tenant_id", 64),
-                AdminApi.optionalText(body, "azure_workspace_resource_id", 500));
+                AdminApi.optionalText(body, "azure_workspace_resource_id", 500),
+                AdminApi.optionalText(body, "federation_audience", 255));
         VaultConnection created = call(() -> vault.create(tenant, request, access.actor()));
         AdminApi.reply(exchange, 201, vaultView(created, created.isDefault(), vault.grants(created), true),
                 Map.of("Location", "/admin/tenants/" + tenant + "/connections/" + created.name()));
@@ -216,6 +217,9 @@ public class ConnectionAdminApi {
         }
         if (VaultConnection.GOOGLE_CREDENTIALS.equals(c.authMethod())) {
             item.put("google_service_account", c.clientId());
+        }
+        if (c.federated()) {
+            item.put("federation_audience", c.federationAudience());
         }
         VaultGrant own = grants.stream().filter(g -> VaultConnection.OWN.equals(g.subject())).findFirst().orElse(null);
         if (own != null) {

@@ -100,7 +100,7 @@ public class ConnectPages {
             VaultConnection c = vault.create(tenant, new ConnectionVault.NewConnection(name, form.get("host"), auth,
                     blankToNull(form.get("grant")), blankToNull(form.get("token")), blankToNull(form.get("client_id")),
                     blankToNull(form.get("client_secret")), null, null, null, false, blankToNull(form.get("default_warehouse")),
-                    true, Map.of(), null, Map.of(), null, null), person.name());
+                    true, Map.of(), null, Map.of(), null, null, null), person.name());
             String next = VaultConnection.U2M.equals(c.authMethod()) ? startForm(tenant, c.name(), null,
                     "Sign in to Databricks now", request) : null;
             return html(201, ConnectHtml.message("Connection added", person.name(), "Connection '" + c.name()

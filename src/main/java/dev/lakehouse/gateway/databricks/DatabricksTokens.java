@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.tenant.WorkspaceConnection;
 import dev.lakehouse.gateway.tools.ToolExecutionException;
+import dev.lakehouse.gateway.identity.CallerToken;
 import dev.lakehouse.gateway.vault.GrantTokens;
+import dev.lakehouse.gateway.vault.TokenFederation;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,11 @@ public class DatabricksTokens {
 
     private final GrantTokens grants;
 
-    public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties, GrantTokens grants) {
+    private final TokenFederation federation;
+
+    public DatabricksTokens(ObjectMapper mapper, DatabricksProperties properties, GrantTokens grants,
+            TokenFederation federation) {
+        this.federation = federation;
         this.mapper = mapper;
         this.grants = grants;
         this.properties = properties;
@@ -82,7 +88,12 @@ public class DatabricksTokens {
     /** Route step: sets the Authorization header for variable {@code connection}. */
     public void authorize(Exchange exchange) {
         WorkspaceConnection connection = exchange.getVariable("connection", WorkspaceConnection.class);
-        if (connection.fromVault()) {
+        if (connection.fromVault() && connection.vault().federated()) {
+            // token federation: the calling user's token exchanged for theirs (in memory, never stored)
+            exchange.getMessage().setHeader("Authorization", "Bearer " + federation.accessToken(connection.vault(),
+                    exchange.getVariable("subject", String.class),
+                    exchange.getVariable(CallerToken.VARIABLE, CallerToken.class)));
+        } else if (connection.fromVault()) {
             // the vault's grant: the connection's own, or (per-user U2M) the calling user's, refreshed across replicas
             GrantTokens.Served served = grants.accessToken(connection.vault(), exchange.getVariable("subject", String.class));
             exchange.setVariable(TOKEN_GENERATION, served.version());
@@ -117,7 +128,9 @@ public class DatabricksTokens {
     /** The workspace rejected the token a call sent: the next call gets a fresh one. */
     public void rejected(Exchange exchange, WorkspaceConnection connection) {
         Long generation = exchange.getVariable(TOKEN_GENERATION, Long.class);
-        if (connection.fromVault()) {
+        if (connection.fromVault() && connection.vault().federated()) {
+            federation.forget(connection.vault(), exchange.getVariable("subject", String.class));
+        } else if (connection.fromVault()) {
             grants.rejected(connection.vault(), exchange.getVariable("subject", String.class), generation);
         } else {
             invalidate(connection, generation);

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Step 2 of the pipeline: decides who is calling and for which tenant, and copies that into exchange variables
- * ({@code tenant}, {@code subject}, {@code scopes}, {@code caller}, {@code client}). Every later step reads only those
+ * ({@code tenant}, {@code subject}, {@code scopes}, {@code caller}, {@code client}, and {@code callerToken} for token
+ * federation). Every later step reads only those
  * variables. With OAuth, the validated JWT decides: tenant = the organization claim, subject = sub, scopes = scope.
  * Without, every caller is the anonymous agent of the default tenant, with no scope restriction ({@code scopes} null).
  */
@@ -53,6 +54,8 @@ public class CallerIdentity {
             scopes.addAll(List.of(scope.split(" ")));
         }
         set(exchange, tenants.get(0), jwt.getSubject(), scopes, jwt.getClaimAsString("azp"));
+        // for token federation only (exchanged at the identity provider, never sent upstream)
+        exchange.setVariable(CallerToken.VARIABLE, new CallerToken(jwt.getTokenValue(), jwt.getExpiresAt()));
     }
 
     /** The organization claim in the forms Keycloak emits: ["acme"], {"acme": {...}}, or "acme". */

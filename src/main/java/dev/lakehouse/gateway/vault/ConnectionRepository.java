@@ -32,7 +32,7 @@ public class ConnectionRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONNECTION_COLUMNS = "id, tenant, name, host, auth_method, grant_owner, client_id, scopes, "
             + "refresh_token_ttl_seconds, is_default, default_warehouse, read_only, exposure, rate_limit_policy, rate_limits, data_key, data_key_kid, "
-            + "disconnected_at, created_by, created_at, updated_at, revision, azure_tenant_id, azure_resource_id";
+            + "disconnected_at, created_by, created_at, updated_at, revision, azure_tenant_id, azure_resource_id, federation_audience";
     private static final String GRANT_COLUMNS = "id, connection_id, subject, principal, principal_id, granted_scopes, status, "
             + "status_reason, status_action, status_at, secret, access_token, refresh_token, secret_expires_at, "
             + "access_expires_at, refresh_expires_at, refresh_due_at, keepalive_due_at, last_used_at, failures, "
@@ -55,12 +55,12 @@ public class ConnectionRepository {
 
     public void insert(VaultConnection c) {
         jdbc.update("INSERT INTO vault_connections (" + CONNECTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 c.id(), c.tenant(), c.name(), c.host(), c.authMethod(), c.grantOwner(), c.clientId(), c.scopes(),
                 c.refreshTokenTtlSeconds(), c.isDefault(), c.defaultWarehouse(), c.readOnly(), json(c.exposure()), c.rateLimitPolicy() == null ? null
                         : c.rateLimitPolicy().name().toLowerCase(Locale.ROOT), json(c.rateLimits()), c.dataKey(),
                 c.dataKeyKid(), SqlTime.of(c.disconnectedAt()), c.createdBy(), SqlTime.of(c.createdAt()), SqlTime.of(c.updatedAt()),
-                c.revision(), c.azureTenantId(), c.azureResourceId());
+                c.revision(), c.azureTenantId(), c.azureResourceId(), c.federationAudience());
     }
 
     /** The connection of this name (also a disconnected one, which keeps its history until replaced). */
@@ -240,7 +240,7 @@ public class ConnectionRepository {
                 rateLimits(rs.getString("rate_limits")), rs.getString("data_key"), rs.getString("data_key_kid"),
                 SqlTime.read(rs, "disconnected_at"), rs.getString("created_by"), SqlTime.read(rs, "created_at"),
                 SqlTime.read(rs, "updated_at"), rs.getLong("revision"), rs.getString("azure_tenant_id"),
-                rs.getString("azure_resource_id"));
+                rs.getString("azure_resource_id"), rs.getString("federation_audience"));
     }
 
     private static VaultGrant grant(ResultSet rs, int row) throws SQLException {

@@ -36,6 +36,7 @@ public class ConnectionVault implements VaultDirectory {
     private final WorkspaceOAuth oauth;
     private final EntraOAuth entra;
     private final GoogleOAuth google;
+    private final TokenFederation federation;
     private final VaultHosts hosts;
     private final GrantTokens tokens;
     private final ConnectionEvents events;
@@ -51,7 +52,7 @@ public class ConnectionVault implements VaultDirectory {
             String clientSecret, String scopes, Long refreshTokenTtlSeconds, Instant secretExpiresAt, boolean isDefault,
             String defaultWarehouse, boolean readOnly, Map<String, TenantProperties.Exposure> exposure,
             RateLimitPolicy rateLimitPolicy, Map<String, RateLimitProperties.Family> rateLimits, String azureTenantId,
-            String azureResourceId) {
+            String azureResourceId, String federationAudience) {
         @Override
         public String toString() {
             return "NewConnection[" + name + " " + host + " " + auth + "]";
@@ -65,8 +66,9 @@ public class ConnectionVault implements VaultDirectory {
     }
 
     public ConnectionVault(ConnectionRepository repository, EnvelopeCipher cipher, GrantSecrets secrets,
-            WorkspaceOAuth oauth, EntraOAuth entra, GoogleOAuth google, VaultHosts hosts, GrantTokens tokens,
-            ConnectionEvents events, VaultProperties properties, Clock vaultClock) {
+            WorkspaceOAuth oauth, EntraOAuth entra, GoogleOAuth google, TokenFederation federation, VaultHosts hosts,
+            GrantTokens tokens, ConnectionEvents events, VaultProperties properties, Clock vaultClock) {
+        this.federation = federation;
         this.entra = entra;
         this.google = google;
         this.repository = repository;
@@ -127,7 +129,7 @@ public class ConnectionVault implements VaultDirectory {
         }
         String auth = n.auth() == null ? "" : n.auth();
         String grantOwner = VaultConnection.U2M.equals(auth) ? (n.grantOwner() == null ? VaultConnection.PER_USER : n.grantOwner())
-                : VaultConnection.SHARED;
+                : VaultConnection.FEDERATION.equals(auth) ? VaultConnection.PER_USER : VaultConnection.SHARED;
         if (!VaultConnection.SHARED.equals(grantOwner) && !VaultConnection.PER_USER.equals(grantOwner)) {
             throw new VaultRequestException(400, "grant must be shared or per-user");
         }
@@ -141,8 +143,12 @@ public class ConnectionVault implements VaultDirectory {
             case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(host, base, required(n.clientId(), "client_id"),
                     required(n.clientSecret(), "client_secret"), n.azureTenantId(), n.azureResourceId());
             case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(host, base, required(n.clientSecret(), "google_credentials"));
+            case VaultConnection.FEDERATION -> validateFederation(base, n);
             default -> throw new VaultRequestException(400,
-                    "auth must be pat, oauth-m2m, oauth-u2m, azure-client-secret or google-credentials");
+                    "auth must be pat, oauth-m2m, oauth-u2m, azure-client-secret, google-credentials or oauth-federation");
+        };
+        if (n.federationAudience() != null && !VaultConnection.FEDERATION.equals(auth)) {
+            throw new VaultRequestException(400, "federation_audience is for oauth-federation connections only");
         };
         String id = UUID.randomUUID().toString();
         EnvelopeCipher.DataKey dataKey = cipher.newDataKey(tenant, id);
@@ -150,7 +156,7 @@ public class ConnectionVault implements VaultDirectory {
         VaultConnection c = new VaultConnection(id, tenant, n.name(), host, auth, grantOwner, clientId, n.scopes(),
                 n.refreshTokenTtlSeconds(), n.isDefault(), n.defaultWarehouse(), n.readOnly(), n.exposure(),
                 n.rateLimitPolicy(), n.rateLimits(), dataKey.wrapped(), dataKey.kid(), null, actor, now, now, 0,
-                validated.azureTenantId(), n.azureResourceId());
+                validated.azureTenantId(), n.azureResourceId(), n.federationAudience());
         VaultGrant.Draft d = newGrant(c, VaultConnection.OWN, now);
         d.secretExpiresAt = n.secretExpiresAt();
         String secret = VaultConnection.PAT.equals(auth) ? n.token() : n.clientSecret();
@@ -169,6 +175,8 @@ public class ConnectionVault implements VaultDirectory {
         d.status = waitsForUser && !c.perUser() ? ConnectionStatus.PENDING : ConnectionStatus.ACTIVE;
         d.statusReason = waitsForUser ? (c.perUser() ? "Each user connects their own Databricks account."
                 : "Waiting for someone to sign in to Databricks for the tenant.")
+                : c.federated() ? "Each user's own token is exchanged for a Databricks token (token federation, "
+                + "audience '" + federation.audienceOf(c) + "')."
                 : "Credentials validated as " + d.principal + ".";
         d.statusAction = waitsForUser ? "Sign in to Databricks on the gateway's connect page." : null;
         secrets.seal(c, d, new GrantSecrets.Plain(secret, access, null), 0);
@@ -215,6 +223,7 @@ public class ConnectionVault implements VaultDirectory {
             boolean stored = current.isPresent() ? repository.write(grant) : insertIfAbsent(grant);
             if (stored) {
                 tokens.forget(c);
+                federation.forget(c, null);
                 boolean first = before == null || before == ConnectionStatus.PENDING;
                 events.record(c.tenant(), c.name(), grantSubject, first ? "connected" : "reconnected",
                         ConnectionStatus.ACTIVE, d.statusReason, null);
@@ -257,7 +266,7 @@ public class ConnectionVault implements VaultDirectory {
                     change.exposure() != null ? change.exposure() : c.exposure(),
                     change.rateLimitPolicy() != null ? change.rateLimitPolicy() : c.rateLimitPolicy(),
                     change.rateLimits() != null ? change.rateLimits() : c.rateLimits(), c.dataKey(), c.dataKeyKid(),
-                    null, c.createdBy(), c.createdAt(), clock.instant(), c.revision(), c.azureTenantId(), c.azureResourceId());
+                    null, c.createdBy(), c.createdAt(), clock.instant(), c.revision(), c.azureTenantId(), c.azureResourceId(), c.federationAudience());
             boolean[] stored = {false};
             repository.transactions().executeWithoutResult(tx -> {
                 if (Boolean.TRUE.equals(change.isDefault())) {
@@ -287,6 +296,8 @@ public class ConnectionVault implements VaultDirectory {
                     required(secret, "client_secret"), c.azureTenantId(), c.azureResourceId());
             case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(c.host(), base, required(secret, "google_credentials"),
                     c.clientId());
+            case VaultConnection.FEDERATION -> throw new VaultRequestException(400,
+                    "An oauth-federation connection holds no secret: it exchanges each user's own token");
             default -> new Validated(null, null);   // a U2M app secret is proven by the next refresh or sign-in
         };
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -324,6 +335,7 @@ public class ConnectionVault implements VaultDirectory {
             VaultGrant written = d.build();
             if (repository.write(written)) {
                 tokens.forget(c);
+                federation.forget(c, null);
                 events.record(tenant, name, null, "secret_rotated", written.status(), "The connection's secret was replaced.",
                         written.statusAction());
                 return written;
@@ -355,7 +367,7 @@ public class ConnectionVault implements VaultDirectory {
             VaultConnection gone = new VaultConnection(c.id(), c.tenant(), c.name(), c.host(), c.authMethod(),
                     c.grantOwner(), c.clientId(), c.scopes(), c.refreshTokenTtlSeconds(), false, c.defaultWarehouse(),
                     c.readOnly(), c.exposure(), c.rateLimitPolicy(), c.rateLimits(), c.dataKey(), c.dataKeyKid(), now,
-                    c.createdBy(), c.createdAt(), now, c.revision(), c.azureTenantId(), c.azureResourceId());
+                    c.createdBy(), c.createdAt(), now, c.revision(), c.azureTenantId(), c.azureResourceId(), c.federationAudience());
             if (!repository.update(gone)) {
                 throw new VaultRequestException(409, "The connection changed at the same time; try again");
             }
@@ -363,6 +375,7 @@ public class ConnectionVault implements VaultDirectory {
                     "Disconnected by an admin; its secrets were destroyed.", null);
         });
         tokens.forget(c);
+        federation.forget(c, null);
         byTenant.remove(tenant);
     }
 
@@ -461,6 +474,25 @@ public class ConnectionVault implements VaultDirectory {
         return new Validated(t, me, null, key.email());
     }
 
+    /**
+     * Token federation: the gateway must be set up for the identity-provider exchange; the workspace must answer OIDC
+     * discovery. The federation policy itself can only be proven by the first user's call (no user signs in here).
+     */
+    private Validated validateFederation(String base, NewConnection n) {
+        if (!federation.configured()) {
+            throw new VaultRequestException(400, "This gateway has no token exchange with its identity provider "
+                    + "configured (gateway.vault.federation.token-url, client-id): oauth-federation is off");
+        }
+        String audience = n.federationAudience();
+        if (audience != null && (audience.isBlank() || audience.chars().anyMatch(Character::isWhitespace))) {
+            throw new VaultRequestException(400, "federation_audience must be one audience value without spaces");
+        }
+        if (n.token() != null || n.clientSecret() != null) {
+            throw new VaultRequestException(400, "An oauth-federation connection takes no token or secret");
+        }
+        return validateU2mApp(base, null);
+    }
+
     private Validated validatePat(String base, String token) {
         return new Validated(null, validation(() -> oauth.me(base, token), "personal access token"));
     }
@@ -528,7 +560,7 @@ public class ConnectionVault implements VaultDirectory {
                         other.refreshTokenTtlSeconds(), false, other.defaultWarehouse(), other.readOnly(), other.exposure(),
                         other.rateLimitPolicy(), other.rateLimits(), other.dataKey(), other.dataKeyKid(),
                         other.disconnectedAt(), other.createdBy(), other.createdAt(), clock.instant(), other.revision(),
-                        other.azureTenantId(), other.azureResourceId()));
+                        other.azureTenantId(), other.azureResourceId(), other.federationAudience()));
             }
         }
     }

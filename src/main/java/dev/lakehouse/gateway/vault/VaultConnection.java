@@ -19,6 +19,8 @@ import dev.lakehouse.gateway.tenant.TenantProperties;
  *                        workspace's /aad/auth redirect when the admin gives none)
  * @param azureResourceId {@code azure-client-secret}: the workspace's Azure resource id, when given: a service
  *                        principal that is not a workspace user but Contributor on it is then added by Azure Databricks
+ * @param federationAudience {@code oauth-federation}: the audience of the identity provider's token that the
+ *                        Databricks account's federation policy trusts (null: the gateway's default)
  */
 public record VaultConnection(String id, String tenant, String name, String host, String authMethod, String grantOwner,
         String clientId, String scopes, Long refreshTokenTtlSeconds, boolean isDefault, String defaultWarehouse,
@@ -26,7 +28,7 @@ public record VaultConnection(String id, String tenant, String name, String host
         Map<String, TenantProperties.Exposure> exposure, RateLimitPolicy rateLimitPolicy,
         Map<String, RateLimitProperties.Family> rateLimits, String dataKey, String dataKeyKid, Instant disconnectedAt,
         String createdBy, Instant createdAt, Instant updatedAt, long revision, String azureTenantId,
-        String azureResourceId) {
+        String azureResourceId, String federationAudience) {
 
     public static final String PAT = "pat";
     public static final String M2M = "oauth-m2m";
@@ -35,6 +37,8 @@ public record VaultConnection(String id, String tenant, String name, String host
     public static final String AZURE_CLIENT_SECRET = "azure-client-secret";
     /** A Google service account with a key JSON (GCP workspaces), as the SDKs name it; client id = its e-mail. */
     public static final String GOOGLE_CREDENTIALS = "google-credentials";
+    /** Databricks OAuth token federation: each user's identity-provider token exchanged for a Databricks token. */
+    public static final String FEDERATION = "oauth-federation";
     public static final String SHARED = "shared";
     public static final String PER_USER = "per-user";
     /** The subject of a connection's own grant (PAT, service principal, shared U2M grant). */
@@ -42,6 +46,11 @@ public record VaultConnection(String id, String tenant, String name, String host
 
     public boolean perUser() {
         return PER_USER.equals(grantOwner);
+    }
+
+    /** Per-user tokens by federation: nothing stored per user, each call's user exchanged (and cached in memory). */
+    public boolean federated() {
+        return FEDERATION.equals(authMethod);
     }
 
     /** A service principal (Databricks OAuth M2M, Entra ID, Google service account): no person signs in. */
