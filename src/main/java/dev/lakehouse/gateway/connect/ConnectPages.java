@@ -97,10 +97,15 @@ public class ConnectPages {
                     + "' is defined in the gateway's configuration. Choose another name.", false, null));
         }
         try {
+            // a Google service account's key JSON is its secret (pasted into the form's text area)
+            String secret = VaultConnection.GOOGLE_CREDENTIALS.equals(auth) ? blankToNull(form.get("google_credentials"))
+                    : blankToNull(form.get("client_secret"));
             VaultConnection c = vault.create(tenant, new ConnectionVault.NewConnection(name, form.get("host"), auth,
                     blankToNull(form.get("grant")), blankToNull(form.get("token")), blankToNull(form.get("client_id")),
-                    blankToNull(form.get("client_secret")), null, null, null, false, blankToNull(form.get("default_warehouse")),
-                    true, Map.of(), null, Map.of(), null, null, null), person.name());
+                    secret, null, null, null, false, blankToNull(form.get("default_warehouse")),
+                    true, Map.of(), null, Map.of(), blankToNull(form.get("azure_tenant_id")),
+                    blankToNull(form.get("azure_workspace_resource_id")), blankToNull(form.get("federation_audience"))),
+                    person.name());
             String next = VaultConnection.U2M.equals(c.authMethod()) ? startForm(tenant, c.name(), null,
                     "Sign in to Databricks now", request) : null;
             return html(201, ConnectHtml.message("Connection added", person.name(), "Connection '" + c.name()
@@ -168,8 +173,9 @@ public class ConnectPages {
         });
         for (VaultConnection c : vault.connections(tenant)) {
             List<VaultGrant> grants = vault.grants(c);
-            VaultGrant mine = grants.stream().filter(g -> g.subject().equals(c.perUser() ? person.subject()
-                    : VaultConnection.OWN)).findFirst().orElse(null);
+            // a federated connection keeps no grant per user: its own status is everyone's
+            VaultGrant mine = grants.stream().filter(g -> g.subject().equals(c.perUser() && !c.federated()
+                    ? person.subject() : VaultConnection.OWN)).findFirst().orElse(null);
             ConnectionStatus status = mine == null ? ConnectionStatus.PENDING : mine.status();
             String detail = mine == null ? (c.perUser() ? "You have not connected your account yet." : "")
                     : (mine.statusReason() == null ? "" : mine.statusReason());
@@ -177,7 +183,8 @@ public class ConnectPages {
             if (VaultConnection.U2M.equals(c.authMethod()) && (c.perUser() || person.adminOf(tenant))) {
                 action = startForm(tenant, c.name(), null, status == ConnectionStatus.ACTIVE ? "Reconnect" : "Connect", request);
             }
-            rows.add("<tr><td>" + esc(c.name()) + "<div class=\"note\">" + esc(c.host()) + "</div></td><td>"
+            rows.add("<tr><td>" + esc(c.name()) + "<div class=\"note\">" + esc(c.host()) + " <span class=\"cloud\">"
+                    + esc(vault.cloud(c).wire()) + "</span></div></td><td>"
                     + esc(c.authMethod()) + (c.perUser() ? " (each user)" : "") + "</td><td><span class=\"status "
                     + status.wire() + "\">" + esc(status.wire()) + "</span>" + (mine != null && mine.principal() != null
                     ? " as " + esc(mine.principal()) : "") + "<div class=\"note\">" + esc(detail) + "</div></td><td>"
@@ -233,7 +240,30 @@ public class ConnectPages {
                 + "<input type=\"hidden\" name=\"auth\" value=\"pat\">" + csrf
                 + field("Name", "name", "pat-name", "text", true) + field("Workspace URL", "host", "pat-host", "url", true)
                 + field("Personal access token", "token", "pat-token", "password", true)
-                + "<button type=\"submit\">Add token</button></form>";
+                + "<button type=\"submit\">Add token</button></form>"
+                + "<form class=\"card\" method=\"post\" action=\"" + action + "\" aria-label=\"Add an Azure service principal\">"
+                + "<input type=\"hidden\" name=\"auth\" value=\"azure-client-secret\">" + csrf
+                + field("Name", "name", "azure-name", "text", true)
+                + field("Azure Databricks workspace URL (*.azuredatabricks.net)", "host", "azure-host", "url", true)
+                + field("Entra ID application (client) id", "client_id", "azure-client-id", "text", true)
+                + field("Client secret value", "client_secret", "azure-client-secret", "password", true)
+                + field("Entra tenant id (optional: read from the workspace)", "azure_tenant_id", "azure-tenant-id", "text", false)
+                + field("Workspace Azure resource id (optional: for a Contributor that is not yet a workspace user)",
+                        "azure_workspace_resource_id", "azure-resource-id", "text", false)
+                + "<button type=\"submit\">Add Azure service principal</button></form>"
+                + "<form class=\"card\" method=\"post\" action=\"" + action + "\" aria-label=\"Add a Google service account\">"
+                + "<input type=\"hidden\" name=\"auth\" value=\"google-credentials\">" + csrf
+                + field("Name", "name", "gcp-name", "text", true)
+                + field("Databricks on Google Cloud workspace URL (*.gcp.databricks.com)", "host", "gcp-host", "url", true)
+                + "<label for=\"gcp-key\">Service account key (JSON)</label><textarea id=\"gcp-key\" "
+                + "name=\"google_credentials\" rows=\"4\" required autocomplete=\"off\" spellcheck=\"false\"></textarea>"
+                + "<button type=\"submit\">Add Google service account</button></form>"
+                + "<form class=\"card\" method=\"post\" action=\"" + action + "\" aria-label=\"Add with token federation\">"
+                + "<input type=\"hidden\" name=\"auth\" value=\"oauth-federation\">" + csrf
+                + field("Name", "name", "fed-name", "text", true) + field("Workspace URL", "host", "fed-host", "url", true)
+                + field("Audience the account's federation policy trusts (optional)", "federation_audience",
+                        "fed-audience", "text", false)
+                + "<button type=\"submit\">Add with token federation</button></form>";
     }
 
     private String startForm(String tenant, String name, String elicitation, String label, HttpServletRequest request) {
