@@ -16,11 +16,14 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.lakehouse.emulator.admin.AdminEndpoints;
 import dev.lakehouse.emulator.admin.CloudAdminEndpoints;
+import dev.lakehouse.emulator.admin.FederationAdminEndpoints;
 import dev.lakehouse.emulator.admin.FaultInjector;
 import dev.lakehouse.emulator.admin.OAuthAdminEndpoints;
 import dev.lakehouse.emulator.admin.RequestLog;
 import dev.lakehouse.emulator.auth.AuthorizePage;
+import dev.lakehouse.emulator.auth.FederationPolicies;
 import dev.lakehouse.emulator.auth.IdentityDirectory;
+import dev.lakehouse.emulator.auth.IssuerKeys;
 import dev.lakehouse.emulator.auth.OAuthEndpoints;
 import dev.lakehouse.emulator.auth.OAuthSettings;
 import dev.lakehouse.emulator.auth.ScimEndpoints;
@@ -78,6 +81,8 @@ public final class Workspace implements AutoCloseable {
     private final UnityCatalogService unityCatalog;
     private final CloudIdentityProviders cloudIdentities;
     private final WorkspaceCloud cloud = new WorkspaceCloud();
+    private final FederationPolicies federation = new FederationPolicies();
+    private final IssuerKeys issuerKeys = new IssuerKeys();
     private HttpServer server;
     private ExecutorService httpPool;
     private String url;
@@ -116,7 +121,8 @@ public final class Workspace implements AutoCloseable {
         }
         long seededMillis = (System.nanoTime() - started) / 1_000_000;
         Router api = new Router();
-        new OAuthEndpoints(settings, oauth, identities, tokens, () -> cloud.profile().cloud().key()).register(api);
+        new OAuthEndpoints(settings, oauth, identities, tokens, () -> cloud.profile().cloud().key(), federation,
+                issuerKeys, requestLog::federationExchange).register(api);
         new CloudTokenEndpoints(cloudIdentities, oauth, cloud).register(api);
         new AuthorizePage(settings.name(), oauth, identities, tokens).register(api);
         new ScimEndpoints().register(api);
@@ -142,6 +148,7 @@ public final class Workspace implements AutoCloseable {
                 properties.getRateLimits().getRetryAfterSeconds()).register(admin);
         new OAuthAdminEndpoints(oauth, identities, tokens).register(admin);
         new CloudAdminEndpoints(cloud, cloudIdentities, identities).register(admin);
+        new FederationAdminEndpoints(settings, federation, identities).register(admin);
 
         server = HttpServer.create(new InetSocketAddress(properties.getBindAddress(), settings.port()), 128);
         httpPool = Executors.newFixedThreadPool(Math.max(2, properties.getHttpThreads()), daemon("emu-" + settings.name() + "-http-"));
@@ -176,6 +183,9 @@ public final class Workspace implements AutoCloseable {
     public WorkspaceCloud cloud() { return cloud; }
 
     public CloudIdentityProviders cloudIdentities() { return cloudIdentities; }
+
+    /** This workspace's OAuth token federation policies (account-wide and per service principal). */
+    public FederationPolicies federation() { return federation; }
 
     public RateLimiter rateLimiter() { return rateLimiter; }
 

@@ -82,6 +82,16 @@ public record WorkspaceSettings(
         return List.copyOf(all);
     }
 
+    /**
+     * The id of the Databricks account the workspace belongs to: a UUID derived from the workspace name, so it is
+     * stable across runs. Host metadata announces it; federation policies default their audiences to it.
+     */
+    public String accountId() {
+        String hex = stableHex(name + "/account", 32);
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20);
+    }
+
     /** Deterministic lower-case hex id of the given length, derived from a seed string. */
     public static String stableHex(String seed, int length) {
         try {

@@ -195,6 +195,8 @@ public final class AdminEndpoints {
         requestLog.tokenRequests().forEach(token::put);
         ObjectNode cloud = body.putObject("cloud_token_requests");
         requestLog.cloudTokenRequests().forEach(cloud::put);
+        ObjectNode federation = body.putObject("federation_exchanges");
+        requestLog.federationExchanges().forEach(federation::put);
         return body;
     }
 

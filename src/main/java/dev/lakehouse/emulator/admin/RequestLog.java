@@ -12,8 +12,8 @@ import dev.lakehouse.emulator.http.ApiFamily;
 
 /**
  * Counts the requests a workspace received ("METHOD /path"), so tests can see retries arrive, per API
- * family how many were received and how many were answered 429 REQUEST_LIMIT_EXCEEDED, and the token endpoint's
- * requests per grant type and failures.
+ * family how many were received and how many were answered 429 REQUEST_LIMIT_EXCEEDED, the token endpoint's
+ * requests per grant type and failures, and the outcomes of OAuth token federation exchanges.
  */
 public final class RequestLog {
 
@@ -39,6 +39,8 @@ public final class RequestLog {
     private final Map<String, AtomicLong> tokenRequests = new LinkedHashMap<>();
     /** Token requests to the emulated Entra ID and Google, and how many of them were not answered 200. */
     private final Map<String, AtomicLong> cloudTokenRequests = new LinkedHashMap<>();
+    /** OAuth token federation exchanges (token-exchange grant) that issued a token, and those refused. */
+    private final Map<String, AtomicLong> federationExchanges = new LinkedHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong[] received = counters();
     /** Epoch milliseconds of each family's first and latest request since the last reset (0: none): its pace. */
@@ -57,6 +59,8 @@ public final class RequestLog {
             cloudTokenRequests.put(kind, new AtomicLong());
             cloudTokenRequests.put(kind + "_failed", new AtomicLong());
         }
+        federationExchanges.put("ok", new AtomicLong());
+        federationExchanges.put("refused", new AtomicLong());
     }
 
     private static AtomicLong[] counters() {
@@ -130,6 +134,18 @@ public final class RequestLog {
         return copy;
     }
 
+    /** A token exchange (OAuth token federation) was answered: a token issued, or refused with an OAuth error. */
+    public void federationExchange(boolean issued) {
+        federationExchanges.get(issued ? "ok" : "refused").incrementAndGet();
+    }
+
+    /** {@code ok, refused} in that order. */
+    public Map<String, Long> federationExchanges() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        federationExchanges.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
     public long count(String method, String path) {
         AtomicLong count = counts.get(method + " " + path);
         return count == null ? 0 : count.get();
@@ -167,6 +183,7 @@ public final class RequestLog {
         total.set(0);
         tokenRequests.values().forEach(counter -> counter.set(0));
         cloudTokenRequests.values().forEach(counter -> counter.set(0));
+        federationExchanges.values().forEach(counter -> counter.set(0));
         for (AtomicLong[] perFamily : List.of(received, firstAt, lastAt)) {
             for (AtomicLong counter : perFamily) {
                 counter.set(0);

@@ -3,9 +3,13 @@ package dev.lakehouse.emulator.auth;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lakehouse.emulator.WorkspaceSettings;
@@ -16,16 +20,21 @@ import dev.lakehouse.emulator.http.Router;
 
 /**
  * Host metadata, OIDC discovery and the token endpoint (client_credentials, authorization_code
- * with PKCE S256, refresh_token with rotation). OAuth errors use the RFC 6749 body
+ * with PKCE S256, refresh_token with rotation, token-exchange for OAuth token federation). OAuth errors use the RFC 6749 body
  * {@code {"error": ..., "error_description": ...}}, as the real token endpoint does.
  */
 public final class OAuthEndpoints {
+
+    /** The scopes of the workspace's authorization server (discovery's {@code scopes_supported}). */
+    private static final List<String> SCOPES_IN_ORDER = List.of("all-apis", "offline_access", "sql", "openid");
+    public static final Set<String> SCOPES = Set.copyOf(SCOPES_IN_ORDER);
 
     private final WorkspaceSettings settings;
     private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
     private final Supplier<String> cloud;
+    private final TokenExchange exchange;
 
     public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
                           IdentityDirectory identities, TokenStore tokens) {
@@ -35,6 +44,17 @@ public final class OAuthEndpoints {
     /** {@code cloud} names the workspace's current cloud ({@code aws}, {@code azure}, {@code gcp}) in host metadata. */
     public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
                           IdentityDirectory identities, TokenStore tokens, Supplier<String> cloud) {
+        this(settings, oauth, identities, tokens, cloud, new FederationPolicies(), new IssuerKeys(), ok -> { });
+    }
+
+    /**
+     * With token federation: exchanges are matched against {@code federation}, issuers' keys fetched through
+     * {@code issuerKeys}, and each exchange's outcome (true: token issued) reported to {@code exchanges}.
+     */
+    public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth, IdentityDirectory identities,
+                          TokenStore tokens, Supplier<String> cloud, FederationPolicies federation,
+                          IssuerKeys issuerKeys, Consumer<Boolean> exchanges) {
+        this.exchange = new TokenExchange(oauth, identities, tokens, federation, issuerKeys, SCOPES, exchanges);
         this.cloud = cloud;
         this.settings = settings;
         this.oauth = oauth;
@@ -52,8 +72,10 @@ public final class OAuthEndpoints {
     private Object hostMetadata(ApiRequest request) {
         ObjectNode body = Json.obj();
         body.put("oidc_endpoint", request.baseUrl() + "/oidc");
+        body.put("account_id", settings.accountId());
         body.put("workspace_id", settings.workspaceId());
         body.put("cloud", cloud.get());
+        body.putArray("token_federation_default_oidc_audiences").add(settings.accountId());
         return body;
     }
 
@@ -64,11 +86,13 @@ public final class OAuthEndpoints {
         body.put("authorization_endpoint", base + "/v1/authorize");
         body.put("token_endpoint", base + "/v1/token");
         body.putArray("response_types_supported").add("code");
-        body.putArray("grant_types_supported").add("client_credentials").add("authorization_code").add("refresh_token");
+        body.putArray("grant_types_supported").add("client_credentials").add("authorization_code").add("refresh_token")
+                .add(TokenExchange.GRANT_TYPE);
         body.putArray("code_challenge_methods_supported").add("S256");
         body.putArray("token_endpoint_auth_methods_supported")
                 .add("client_secret_basic").add("client_secret_post").add("none");
-        body.putArray("scopes_supported").add("all-apis").add("offline_access").add("sql").add("openid");
+        ArrayNode scopes = body.putArray("scopes_supported");
+        SCOPES_IN_ORDER.forEach(scopes::add);
         return body;
     }
 
@@ -82,6 +106,7 @@ public final class OAuthEndpoints {
             case "client_credentials" -> clientCredentials(request, form);
             case "authorization_code" -> authorizationCode(request, form);
             case "refresh_token" -> refresh(request, form);
+            case TokenExchange.GRANT_TYPE -> exchange.exchange(form);
             default -> oauthError(400, "unsupported_grant_type", "Unsupported grant_type: " + grantType);
         };
     }
@@ -164,7 +189,11 @@ public final class OAuthEndpoints {
         return ApiResponse.json(tokenBody(access, next));
     }
 
-    private ObjectNode tokenBody(TokenStore.TokenRecord access, TokenStore.TokenRecord refresh) {
+    static ObjectNode tokenBody(TokenStore.TokenRecord access) {
+        return tokenBody(access, null);
+    }
+
+    private static ObjectNode tokenBody(TokenStore.TokenRecord access, TokenStore.TokenRecord refresh) {
         ObjectNode body = Json.obj();
         body.put("access_token", access.token());
         body.put("token_type", "Bearer");
