@@ -271,9 +271,14 @@ class FederationEmulatorTest {
         String hs256 = sign(new MACSigner(new byte[32]), JWSAlgorithm.HS256, null,
                 claims(idp.issuer, "databricks", "alice@acme.example"));
         assertRefused(exchange(acme, hs256, null, null), "invalid_grant", "Unsupported JWT signing algorithm HS256");
+        // an unsecured JWT (alg none) is not a signed JWT at all
+        String unsigned = new com.nimbusds.jwt.PlainJWT(JWTClaimsSet.parse(new java.util.HashMap<>(Map.of(
+                "iss", idp.issuer, "aud", "databricks", "sub", "alice@acme.example",
+                "exp", Instant.now().plusSeconds(300).getEpochSecond())))).serialize();
+        assertRefused(exchange(acme, unsigned, null, null), "invalid_request", "subject_token is not a signed JWT");
 
         JsonNode after = counters(acme);
-        assertThat(after.get("refused").asLong() - before.get("refused").asLong()).isEqualTo(14);
+        assertThat(after.get("refused").asLong() - before.get("refused").asLong()).isEqualTo(15);
         assertThat(after.get("ok").asLong()).isEqualTo(before.get("ok").asLong());
 
         // the good token works, until its policy is deleted
