@@ -221,6 +221,33 @@ class FederationEmulatorTest {
                         + other.issuer + "'");
     }
 
+    // ---- the official Java SDK (file-oidc: it reads the JWT from a file and exchanges it itself)
+
+    @Test
+    void theJavaSdkExchangesAFederatedTokenForAUserAndForAServicePrincipal() throws Exception {
+        TestIssuer idp = issuer();
+        createPolicy(acme, accountPolicy(idp.issuer, List.of("databricks"), null));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("federated", ".jwt");
+        try {
+            java.nio.file.Files.writeString(file, idp.sign(claims(idp.issuer, "databricks", "alice@acme.example")));
+            com.databricks.sdk.WorkspaceClient user = new com.databricks.sdk.WorkspaceClient(
+                    new com.databricks.sdk.core.DatabricksConfig().setHost(acme.url()).setAuthType("file-oidc")
+                            .setOidcTokenFilepath(file.toString()));
+            assertThat(user.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName()).isEqualTo("alice@acme.example");
+
+            String sp = acme.settings().m2mClients().get(0).getClientId();
+            createPolicy(acme, "{\"oidc_policy\":{\"issuer\":\"" + idp.issuer + "\",\"subject\":\"workload-1\"},"
+                    + "\"service_principal_id\":\"" + sp + "\"}");
+            java.nio.file.Files.writeString(file, idp.sign(claims(idp.issuer, acme.settings().accountId(), "workload-1")));
+            com.databricks.sdk.WorkspaceClient workload = new com.databricks.sdk.WorkspaceClient(
+                    new com.databricks.sdk.core.DatabricksConfig().setHost(acme.url()).setAuthType("file-oidc")
+                            .setClientId(sp).setOidcTokenFilepath(file.toString()));
+            assertThat(workload.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName()).isEqualTo(sp);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     // ---- refusals
 
     @Test

@@ -79,6 +79,11 @@ final class TokenExchange {
         } catch (Refused e) {
             outcomes.accept(false);
             return OAuthEndpoints.oauthError(400, e.refusal.error(), e.refusal.description());
+        } catch (RuntimeException e) {
+            // answered here, not by the HTTP layer, so no trace (which might quote the token) is ever logged
+            outcomes.accept(false);
+            return OAuthEndpoints.oauthError(500, "server_error", "Token exchange failed: "
+                    + e.getClass().getSimpleName());
         }
     }
 
