@@ -189,15 +189,15 @@ public class TokenFederation {
             throw new ToolExecutionException("The identity provider is unavailable for token exchange (HTTP "
                     + response.statusCode() + "); retry shortly.");
         }
-        if ("invalid_token".equals(error) || description.toLowerCase(java.util.Locale.ROOT).contains("session")
-                || description.contains("expired") || description.contains("not active")) {
-            throw new ConnectionUnavailableException(c.name(), ConnectionStatus.NEEDS_REAUTH, "The identity provider "
-                    + "would not exchange this user's token (" + error + (description.isEmpty() ? "" : ": " + description)
-                    + ").", "Sign in again at the identity provider and retry with the new token.");
+        String why = error + (description.isEmpty() ? "" : ": " + description);
+        if (gatewaySetUp(error, description)) {
+            throw misconfigured(c, "The identity provider refused the gateway's token exchange for audience '"
+                    + audienceOf(c) + "' (" + why + ")", "An operator must fix the gateway's exchange client (its secret, "
+                    + "standard token exchange enabled, the audience among its client scopes).");
         }
-        throw misconfigured(c, "The identity provider refused the token exchange for audience '" + audienceOf(c) + "' ("
-                + error + (description.isEmpty() ? "" : ": " + description) + ")", "An operator must let the gateway's "
-                + "client exchange tokens for that audience (standard token exchange enabled, the audience in its scopes).");
+        // this caller's token (expired, signed out, minted for a client that does not name the gateway): only this call
+        throw new ToolExecutionException("The identity provider would not exchange your token for a Databricks one ("
+                + why + "). Sign in again as a person, with a token that names the gateway as its audience, and retry.");
     }
 
     /** Databricks: the federated token for a Databricks token of the same user, under the account's policy. */
@@ -215,17 +215,30 @@ public class TokenFederation {
             throw new ToolExecutionException("The workspace's token endpoint is unavailable (HTTP "
                     + response.statusCode() + "); retry shortly.");
         }
-        String lower = description.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("user") && (lower.contains("not found") || lower.contains("no user") || lower.contains("unknown"))) {
-            // this user, not the policy: only this caller is refused
-            throw new ConnectionUnavailableException(c.name(), ConnectionStatus.NEEDS_REAUTH, "The workspace does not "
-                    + "know this user (" + description + ").", "A workspace admin must add the user to the workspace "
-                    + "(or its account) under the e-mail address the identity provider gives.");
+        if (callersOwn(description)) {
+            // this user, not the policy: only this caller is refused, the connection serves everyone else
+            throw new ToolExecutionException("The workspace refused your federated token (" + description + "). A "
+                    + "workspace admin must add you to the workspace under the e-mail address the identity provider gives.");
         }
         throw misconfigured(c, "The workspace's federation policy refused the token (" + error
                 + (description.isEmpty() ? "" : ": " + description) + ")", "A Databricks account admin must create or "
                 + "fix the account's federation policy: issuer " + issuerHint() + ", audience '" + audienceOf(c)
                 + "', subject claim email.");
+    }
+
+    /** Refusals that only the gateway's own set-up explains (its client, the audience); others are the caller's. */
+    static boolean gatewaySetUp(String error, String description) {
+        String lower = description.toLowerCase(java.util.Locale.ROOT);
+        return "invalid_client".equals(error) || "unauthorized_client".equals(error)
+                || lower.contains("audience not") || lower.contains("not allowed to exchange")
+                || lower.contains("standard token exchange is not enabled");
+    }
+
+    /** Databricks refusals about the one user (unknown to the workspace, no subject claim), not the policy. */
+    static boolean callersOwn(String description) {
+        String lower = description.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("not found in this workspace") && !lower.startsWith("service principal")
+                || lower.contains("claim (the subject_claim") || lower.contains("does not match the subject");
     }
 
     /** Fails closed, and tells the connection's admins once (status change, event, webhook). */

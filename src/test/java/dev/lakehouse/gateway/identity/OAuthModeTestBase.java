@@ -1,5 +1,10 @@
 package dev.lakehouse.gateway.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import dev.lakehouse.gateway.identity.keycloak.KeycloakTestServer;
 import dev.lakehouse.gateway.support.GatewayTestBase;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -13,6 +18,8 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
         "gateway.identity.clock-skew=1s",
+        // the emulator's tokens live 4 s in the test profile: a cached federated token must still serve a while
+        "gateway.vault.federation.expiry-margin=1s",
         "gateway.tenants.acme.connections.main.host=emulator:acme",
         "gateway.tenants.acme.connections.main.auth=pat",
         "gateway.tenants.acme.connections.main.token=dapi-acme-emulator-pat",
@@ -30,6 +37,31 @@ abstract class OAuthModeTestBase extends GatewayTestBase {
     static void issuer(DynamicPropertyRegistry registry) {
         registry.add("gateway.identity.issuers", KEYCLOAK::issuer);
         registry.add("gateway.identity.resource", () -> RESOURCE);
+        // oauth-federation connections exchange users' tokens at this Keycloak (the realm's mcp-gateway client)
+        registry.add("gateway.vault.federation.token-url", () -> KEYCLOAK.tokenEndpoint("mcp-gateway"));
+        registry.add("gateway.vault.federation.client-id", () -> "mcp-gateway");
+        registry.add("gateway.vault.federation.client-secret", () -> "mcp-gateway-secret");
+    }
+
+    /** An MCP session opened with {@code token} (2025-11-25). */
+    protected String session(String token) throws Exception {
+        HttpResponse<String> init = initialize(token);
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    protected HttpResponse<String> initialize(String token) throws Exception {
+        HttpRequest.Builder request = post("""
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
+                 "capabilities":{},"clientInfo":{"name":"oauth-test","version":"1"}}}""");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    protected HttpResponse<String> call(String token, String session, String body) throws Exception {
+        return send(inSession(session, body).header("Authorization", "Bearer " + token).build());
     }
 
     /** A client-credentials agent of tenant acme. */

@@ -39,26 +39,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OAuthResourceServerTest extends OAuthModeTestBase {
 
-    private HttpResponse<String> initialize(String token) throws Exception {
-        HttpRequest.Builder request = post("""
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
-                 "capabilities":{},"clientInfo":{"name":"oauth-test","version":"1"}}}""");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return send(request.build());
-    }
-
-    private String session(String token) throws Exception {
-        HttpResponse<String> init = initialize(token);
-        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
-        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-    }
-
-    private HttpResponse<String> call(String token, String session, String body) throws Exception {
-        return send(inSession(session, body).header("Authorization", "Bearer " + token).build());
-    }
-
     private JsonNode tool(String token, String session, String name, Map<String, Object> arguments) throws Exception {
         HttpResponse<String> response = call(token, session, request(2, "tools/call", Map.of("name", name, "arguments", arguments)));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
