@@ -134,6 +134,41 @@ class ConnectPagesBrowserTest extends OAuthModeTestBase {
         }
     }
 
+    @Test
+    void aTenantAdminAddsWorkspacesOfEachKindFromTheForms() throws Exception {
+        String workspace = environment.getProperty("emulator.url.acme").replaceAll("/+$", "");
+        String gateway = "http://localhost:" + port;
+        try (Browser dana = new Browser()) {
+            dana.open(gateway + "/connect");
+            signInToKeycloak(dana, "dana", "dana-password");
+            dana.waitForUrl(gateway + "/connect").getClass();
+            dana.waitForText("Add a workspace");
+            assertThat(dana.text()).contains("Add Azure service principal", "Add Google service account",
+                    "Add with token federation");
+
+            // a Google key for a workspace that is not on Google Cloud: refused with the reason, nothing stored
+            dana.fill("#gcp-name", "dana-gcp").fill("#gcp-host", workspace).fill("#gcp-key", "{\"type\":\"service_account\"}");
+            dana.submit("form[aria-label='Add a Google service account']");
+            dana.waitForText("Not added");
+            assertThat(dana.text()).contains("needs a Databricks on Google Cloud workspace host");
+
+            // token federation: no secret to paste; the connection lists its cloud and serves each user
+            dana.open(gateway + "/connect");
+            dana.fill("#fed-name", "dana-fed").fill("#fed-host", workspace);
+            dana.submit("form[aria-label='Add with token federation']");
+            dana.waitForText("Connection added");
+            assertThat(dana.text()).contains("oauth-federation");
+            dana.open(gateway + "/connect");
+            dana.waitForText("dana-fed");
+            assertThat(dana.text()).contains("oauth-federation (each user)", "aws");
+            assertThat(dana.driver().findElements(By.cssSelector("span.cloud"))).isNotEmpty();
+            dana.screenshot(Path.of("connect-add-forms.png"));
+        } finally {
+            admin("DELETE", "/tenants/acme/connections/dana-fed", null);
+            admin("DELETE", "/tenants/acme/connections/dana-gcp", null);
+        }
+    }
+
     /** Keycloak's login page (username and password on one page, or identity-first on two). */
     private static void signInToKeycloak(Browser browser, String user, String password) {
         browser.waitForUrl(url -> url.contains("/realms/mcp-gateway/"), Browser.TIMEOUT);
