@@ -121,7 +121,7 @@ public final class Workspace implements AutoCloseable {
         }
         long seededMillis = (System.nanoTime() - started) / 1_000_000;
         Router api = new Router();
-        new OAuthEndpoints(settings, oauth, identities, tokens, () -> cloud.profile().cloud().key(), federation,
+        new OAuthEndpoints(settings, oauth, identities, tokens, cloud::profile, federation,
                 issuerKeys, requestLog::federationExchange).register(api);
         new CloudTokenEndpoints(cloudIdentities, oauth, cloud).register(api);
         new AuthorizePage(settings.name(), oauth, identities, tokens).register(api);

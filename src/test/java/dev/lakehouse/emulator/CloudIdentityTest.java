@@ -88,6 +88,11 @@ class CloudIdentityTest {
         assertThat(metadataCloud(azure)).isEqualTo("azure");
         assertThat(metadataCloud(gcp)).isEqualTo("gcp");
         assertThat(metadataCloud(aws)).isEqualTo("aws");
+        // the OIDC endpoint is named on the workspace's own (public) host, as the real service names it
+        assertThat(EmulatorFixture.get(azure.url() + "/.well-known/databricks-config", null).json()
+                .get("oidc_endpoint").asText()).isEqualTo(AZURE_HOST + "/oidc");
+        assertThat(EmulatorFixture.get(aws.url() + "/.well-known/databricks-config", null).json()
+                .get("oidc_endpoint").asText()).isEqualTo(aws.url() + "/oidc");
         JsonNode profile = EmulatorFixture.get(admin(azure) + "/cloud", null).json();
         assertThat(profile.get("cloud").asText()).isEqualTo("azure");
         assertThat(profile.get("host").asText()).isEqualTo(AZURE_HOST);

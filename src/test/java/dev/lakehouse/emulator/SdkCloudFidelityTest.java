@@ -59,9 +59,8 @@ import dev.lakehouse.emulator.EmulatorFixture.Reply;
  * Resolving the host from an ARM resource id when no host is set (a call to {@code management.azure.com}) is not
  * emulated either.
  *
- * <p>The SDK also resolves host metadata; the emulator's {@code oidc_endpoint} there names the loopback URL the
- * request arrived at, not the profile's public host, and {@link Rewriting} refuses loopback URLs, so the SDK logs
- * "Failed to get OpenID Connect endpoints" and goes on (no provider covered here uses them).
+ * <p>The SDK also resolves host metadata; its {@code oidc_endpoint} names the profile's public host, which
+ * {@link Rewriting} sends to the emulator like every other request to that host.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lakehouse.emulator.WorkspaceSettings;
+import dev.lakehouse.emulator.cloud.CloudProfile;
 import dev.lakehouse.emulator.http.ApiRequest;
 import dev.lakehouse.emulator.http.ApiResponse;
 import dev.lakehouse.emulator.http.Json;
@@ -33,26 +34,16 @@ public final class OAuthEndpoints {
     private final OAuthSettings oauth;
     private final IdentityDirectory identities;
     private final TokenStore tokens;
-    private final Supplier<String> cloud;
+    private final Supplier<CloudProfile> cloud;
     private final TokenExchange exchange;
 
-    public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
-                          IdentityDirectory identities, TokenStore tokens) {
-        this(settings, oauth, identities, tokens, () -> "aws");
-    }
-
-    /** {@code cloud} names the workspace's current cloud ({@code aws}, {@code azure}, {@code gcp}) in host metadata. */
-    public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth,
-                          IdentityDirectory identities, TokenStore tokens, Supplier<String> cloud) {
-        this(settings, oauth, identities, tokens, cloud, new FederationPolicies(), new IssuerKeys(), ok -> { });
-    }
-
     /**
-     * With token federation: exchanges are matched against {@code federation}, issuers' keys fetched through
-     * {@code issuerKeys}, and each exchange's outcome (true: token issued) reported to {@code exchanges}.
+     * {@code cloud} is the workspace's current cloud profile (its cloud and public host name in host metadata).
+     * Token exchanges are matched against {@code federation}, issuers' keys fetched through {@code issuerKeys}, and
+     * each exchange's outcome (true: token issued) reported to {@code exchanges}.
      */
     public OAuthEndpoints(WorkspaceSettings settings, OAuthSettings oauth, IdentityDirectory identities,
-                          TokenStore tokens, Supplier<String> cloud, FederationPolicies federation,
+                          TokenStore tokens, Supplier<CloudProfile> cloud, FederationPolicies federation,
                           IssuerKeys issuerKeys, Consumer<Boolean> exchanges) {
         this.exchange = new TokenExchange(oauth, identities, tokens, federation, issuerKeys, SCOPES, exchanges);
         this.cloud = cloud;
@@ -71,10 +62,12 @@ public final class OAuthEndpoints {
 
     private Object hostMetadata(ApiRequest request) {
         ObjectNode body = Json.obj();
-        body.put("oidc_endpoint", request.baseUrl() + "/oidc");
+        // as the real service: the workspace's own host name (a cloud profile's public one; else the URL called)
+        String host = cloud.get().host();
+        body.put("oidc_endpoint", (host != null ? host.replaceAll("/+$", "") : request.baseUrl()) + "/oidc");
         body.put("account_id", settings.accountId());
         body.put("workspace_id", settings.workspaceId());
-        body.put("cloud", cloud.get());
+        body.put("cloud", cloud.get().cloud().key());
         body.putArray("token_federation_default_oidc_audiences").add(settings.accountId());
         return body;
     }

@@ -111,6 +111,11 @@ class FederationConnectionTest extends OAuthModeTestBase {
         // her token is cached: the next call exchanges nothing
         listCatalogs(alice, session);
         assertThat(exchanges("ok")).isEqualTo(exchangesBefore + 1);
+        // once it lapses (4-s tokens in the test profile) the next call exchanges anew: federation's "refresh"
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(listCatalogs(alice, session).path("isError").asBoolean()).isFalse();
+            assertThat(exchanges("ok")).isGreaterThan(exchangesBefore + 1);
+        });
         // dana belongs to tenant acme in Keycloak but is no user of the workspace: only her call is refused
         String dana = UserLogin.login(KEYCLOAK, "dana", "dana-password").accessToken();
         JsonNode stranger = listCatalogs(dana, session(dana));
