@@ -21,6 +21,18 @@ const knobs = {
   sequentialCalls: Number(env.BENCH_SEQUENTIAL_CALLS ?? 2000), // calls per sequential latency series
   startups: Number(env.BENCH_STARTUPS ?? 3),               // java -jar starts measured per artifact (median shown)
   basePort: Number(env.BENCH_BASE_PORT ?? 18480),          // ports basePort..basePort+9 on 127.0.0.1
+  goals: env.BENCH_GOALS ?? 'enforce',                     // 'enforce': exit 1 below a goal of issue 25; 'report': only print
+  tracing: env.BENCH_TRACING ?? 'true',                    // the gateway's traces on (exported to a local OTLP sink)
+};
+// issue 25's goals, with the production configuration on (audit, Prometheus meters, route metrics, tracing)
+const GOALS = {
+  trivialRatio: 2.0,          // gateway_info req/s ≥ 2× the reference server's echo
+  catalogsRatio: 0.5,         // list_catalogs through MCP ≥ 0.5× the same REST call direct to the emulator
+  addedP50Ms: 0.5,            // sequential list_catalogs minus direct, p50
+  addedP99Ms: 3.0,            // … and p99
+  fatJarStartS: 5.0,          // java -jar to the first answered initialize, fat jar
+  distStartS: 2.0,            // the same, production artifact
+  rssAfterLoadMiB: 400,       // gateway RSS after the load runs
 };
 const java = env.BENCH_JAVA ?? 'java';
 const jar = env.BENCH_JAR;
@@ -209,9 +221,18 @@ async function main() {
   await waitFor('emulator', async () => (await request(`${emulatorUrl}/api/2.1/unity-catalog/catalogs`,
     { method: 'GET', headers: { authorization: `Bearer ${PAT}` } })).status === 200);
 
+  // a stand-in OTLP/HTTP collector: accepts every export (the cost measured is the gateway's, not a collector's)
+  let exportedBytes = 0;
+  const otlpSink = http.createServer((req, res) => {
+    req.on('data', (chunk) => { exportedBytes += chunk.length; });
+    req.on('end', () => { res.writeHead(200, { 'content-type': 'application/x-protobuf' }); res.end(); });
+  }).listen(port(5), '127.0.0.1');
+  const tracing = knobs.tracing === 'true'
+    ? { GATEWAY_TRACING: 'true', GATEWAY_OTLP_ENDPOINT: `http://127.0.0.1:${port(5)}/v1/traces` } : {};
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-gw-'));
   const gateway = start('gateway', java, [...jvmOptions, '-jar', jar], { cwd: projectDir, env: { ...env, ...unlimited,
-    SERVER_PORT: String(port(3)), GATEWAY_EMULATOR: 'false', DEMO_WORKSPACE_HOST: emulatorUrl, GATEWAY_DATA_DIR: dataDir } });
+    ...tracing, SERVER_PORT: String(port(3)), GATEWAY_EMULATOR: 'false', DEMO_WORKSPACE_HOST: emulatorUrl,
+    GATEWAY_DATA_DIR: dataDir } });
   const gatewayUrl = `http://127.0.0.1:${port(3)}/mcp`;
   const reference = start('reference server', process.execPath, [referenceServer, 'streamableHttp'],
     { env: { ...env, PORT: String(port(4)) } });
@@ -248,6 +269,7 @@ async function main() {
   results.seqDirect = await sequential('emulator GET catalogs, direct', () => request(emulatorUrl + directPath, direct));
 
   await Promise.all([stop(gateway), stop(reference), stop(emulator)]);
+  otlpSink.close();
   rmSync(dataDir, { recursive: true, force: true });
   agent.destroy();
 
@@ -273,6 +295,26 @@ async function main() {
   console.log(`\nupstream check: ${upstreamCalls} unity-catalog requests reached the emulator for ${r.catalogs.total} list_catalogs calls `
     + `(+ warm-up); failed answers under load: ${failures}`);
   if (failures > 0 || upstreamCalls < r.catalogs.total) process.exitCode = 1;
+  console.log(`tracing: ${knobs.tracing === 'true' ? `on, ${exportedBytes} bytes of spans exported` : 'off'}`);
+
+  // 6. issue 25's goals: measured against each, and the run fails below any (BENCH_GOALS=report to only print)
+  const checks = [
+    ['trivial tool vs reference server', r.trivial.rps / r.echo.rps, '≥', GOALS.trivialRatio, '×'],
+    ['list_catalogs vs direct', r.catalogs.rps / r.direct.rps, '≥', GOALS.catalogsRatio, '×'],
+    ['added latency p50', r.seqCatalogs.p50 - r.seqDirect.p50, '≤', GOALS.addedP50Ms, ' ms'],
+    ['added latency p99', r.seqCatalogs.p99 - r.seqDirect.p99, '≤', GOALS.addedP99Ms, ' ms'],
+    ['fat jar ready', r.startupFat.median / 1000, '≤', GOALS.fatJarStartS, ' s'],
+    ...(r.startupDist ? [['production artifact ready', r.startupDist.median / 1000, '≤', GOALS.distStartS, ' s']] : []),
+    ['RSS after load', r.gatewayRss, '≤', GOALS.rssAfterLoadMiB, ' MiB'],
+  ];
+  const missed = checks.filter(([, value, op, goal]) => (op === '≥' ? value < goal : value > goal));
+  console.log(['', '| goal | measured | target | |', '|---|---|---|---|', ...checks.map(([name, value, op, goal, unit]) =>
+    `| ${name} | ${value.toFixed(2)}${unit} | ${op} ${goal}${unit} | ${missed.some((m) => m[0] === name) ? 'MISSED' : 'met'} |`)]
+    .join('\n'));
+  if (missed.length > 0) {
+    console.log(`\n${missed.length} of ${checks.length} goals missed${knobs.goals === 'enforce' ? '' : ' (BENCH_GOALS=report: not failing)'}`);
+    if (knobs.goals === 'enforce') process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {

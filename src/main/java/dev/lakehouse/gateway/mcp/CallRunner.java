@@ -1,7 +1,9 @@
 package dev.lakehouse.gateway.mcp;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,11 +16,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +31,9 @@ import org.springframework.stereotype.Component;
  * that notifications/cancelled can stop it. The route runs on Camel's asynchronous routing engine: a worker starts
  * it, and where it waits (a throttle turn, a Retry-After pause, an SQL polling delay) the worker is given back and
  * the route resumes later on the continuation pool; the answer is written when the route completes, wherever.
+ * Requests that cannot stream nor wait for the client (ping, tools/list, a local tool such as gateway_info; listed in
+ * {@code gateway.mcp.inline-methods} and {@code gateway.mcp.inline-tools}) run inline on the HTTP thread instead:
+ * no hand-off to a worker and back, which on a loaded machine costs more than such a request itself.
  */
 @Component("mcpCalls")
 public class CallRunner implements DisposableBean {
@@ -41,8 +48,14 @@ public class CallRunner implements DisposableBean {
     private final JsonRpc jsonRpc;
     private final ExecutorService workers;
     private final java.time.Duration clientRequestTimeout;
+    private final Set<String> inlineMethods;
+    private final Set<String> inlineTools;
 
-    public CallRunner(CamelContext camelContext, SessionRegistry sessions, JsonRpc jsonRpc, McpProperties properties) {
+    public CallRunner(CamelContext camelContext, SessionRegistry sessions, JsonRpc jsonRpc, McpProperties properties,
+            @Value("${gateway.mcp.inline-methods:}") List<String> inlineMethods,
+            @Value("${gateway.mcp.inline-tools:}") List<String> inlineTools) {
+        this.inlineMethods = Set.copyOf(inlineMethods);
+        this.inlineTools = Set.copyOf(inlineTools);
         this.clientRequestTimeout = properties.clientRequestTimeout();
         this.camelContext = camelContext;
         this.sessions = sessions;
@@ -71,8 +84,12 @@ public class CallRunner implements DisposableBean {
         Map<String, Object> variables = new HashMap<>(exchange.getVariables());
         variables.put("mcpCall", call);
         inFlight.incrementAndGet();
-        Future<?> worker = workers.submit(() -> execute(call, variables));
-        call.worker(worker);
+        if (inline(message)) {
+            execute(call, variables, true);   // this thread's MDC already names the request
+        } else {
+            Future<?> worker = workers.submit(() -> execute(call, variables, false));
+            call.worker(worker);
+        }
 
         McpReply reply;
         if (channel.awaitDecision() == ResponseChannel.Mode.JSON) {
@@ -88,7 +105,16 @@ public class CallRunner implements DisposableBean {
         exchange.setVariable("mcpReply", created == null ? reply : reply.withSessionId(created.id()));
     }
 
-    private void execute(McpCall call, Map<String, Object> variables) {
+    /** Whether the request can neither stream nor wait for the client, so runs on the HTTP thread. */
+    boolean inline(IncomingMessage message) {
+        if ("tools/call".equals(message.method())) {
+            JsonNode name = message.params() == null ? null : message.params().get("name");
+            return name != null && name.isTextual() && inlineTools.contains(name.asText());
+        }
+        return inlineMethods.contains(message.method());
+    }
+
+    private void execute(McpCall call, Map<String, Object> variables, boolean inline) {
         Exchange exchange = null;
         try {
             AsyncProducer producer = dispatcher();
@@ -98,13 +124,22 @@ public class CallRunner implements DisposableBean {
             // the request's id in the MDC of this pool thread, for the log lines of the dispatch until its first
             // asynchronous wait (Camel's own MDC propagation is off: see application.properties)
             Object requestId = variables.get(RequestIds.VARIABLE);
-            if (requestId != null) {
+            if (!inline && requestId != null) {
                 MDC.put(RequestIds.MDC_KEY, requestId.toString());
             }
             try {
-                producer.process(dispatch, doneSync -> finish(call, dispatch));
+                if (inline) {
+                    // this thread is inside the endpoint route's own reactive loop: an asynchronous process() would
+                    // only queue the dispatch behind it (and wait forever); the await manager runs that queue
+                    PluginHelper.getAsyncProcessorAwaitManager(camelContext).process(producer, dispatch);
+                    finish(call, dispatch);
+                } else {
+                    producer.process(dispatch, doneSync -> finish(call, dispatch));
+                }
             } finally {
-                MDC.remove(RequestIds.MDC_KEY);
+                if (!inline) {
+                    MDC.remove(RequestIds.MDC_KEY);
+                }
             }
         } catch (Exception | LinkageError e) {
             if (exchange == null) {
