@@ -1,20 +1,17 @@
 package dev.lakehouse.gateway.vault;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+
+import static dev.lakehouse.gateway.vault.OAuthHttp.enc;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.databricks.DatabricksProperties;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,7 +35,6 @@ public class EntraOAuth {
     public static final String MANAGEMENT_RESOURCE = "https://management.core.windows.net/";
     private static final Pattern TENANT = Pattern.compile("^/([0-9a-fA-F-]{36})/oauth2/");
     private static final Pattern AADSTS = Pattern.compile("AADSTS(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
     private final DatabricksProperties properties;
@@ -60,8 +56,8 @@ public class EntraOAuth {
 
     /** The Entra tenant of an Azure workspace: the first path segment of its {@code /aad/auth} redirect. */
     public String tenantOf(String workspaceBaseUrl) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(workspaceBaseUrl + "/aad/auth"))
-                .timeout(properties.responseTimeout()).GET().build(), "the workspace");
+        HttpResponse<String> response = OAuthHttp.send(http, HttpRequest.newBuilder(URI.create(workspaceBaseUrl
+                + "/aad/auth")).timeout(properties.responseTimeout()).GET().build(), "the workspace");
         String location = response.headers().firstValue("Location").orElse("");
         Matcher m = response.statusCode() / 100 == 3 ? TENANT.matcher(pathOf(location)) : null;
         if (m == null || !m.find()) {
@@ -76,11 +72,9 @@ public class EntraOAuth {
     public WorkspaceOAuth.Tokens token(String tenant, String clientId, String clientSecret, String resource) {
         String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret)
                 + "&resource=" + enc(resource);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(hosts.serviceUrl(loginUrl) + "/" + enc(tenant)
-                + "/oauth2/token"))
-                .timeout(properties.responseTimeout()).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(form)).build(), "Entra ID");
-        JsonNode body = parse(response.body());
+        HttpResponse<String> response = OAuthHttp.send(http, OAuthHttp.formPost(hosts.serviceUrl(loginUrl) + "/"
+                + enc(tenant) + "/oauth2/token", form, properties.responseTimeout()), "Entra ID");
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() == 200 && body.hasNonNull("access_token")) {
             // v1 answers expires_in as a string
             return new WorkspaceOAuth.Tokens(body.get("access_token").asText(), null,
@@ -132,20 +126,6 @@ public class EntraOAuth {
         return new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.INVALID_CLIENT, code, status, null, why);
     }
 
-    private HttpResponse<String> send(HttpRequest request, String who) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "timeout", 0, null, who + " did not answer in time");
-        } catch (IOException e) {
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "unreachable", 0, null,
-                    who + " could not be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "interrupted", 0, null, "Interrupted");
-        }
-    }
-
     private static String pathOf(String location) {
         try {
             String path = URI.create(location).getRawPath();
@@ -153,17 +133,5 @@ public class EntraOAuth {
         } catch (IllegalArgumentException e) {
             return "";
         }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 }

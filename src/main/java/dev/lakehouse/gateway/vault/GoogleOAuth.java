@@ -1,13 +1,8 @@
 package dev.lakehouse.gateway.vault;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -18,6 +13,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 
+
+import static dev.lakehouse.gateway.vault.OAuthHttp.enc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
@@ -160,22 +157,9 @@ public class GoogleOAuth {
 
     private JsonNode request(String url, String assertion, ServiceAccountKey key) {
         String form = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + enc(assertion);
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(properties.responseTimeout())
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "timeout", 0, null,
-                    "Google's token endpoint did not answer in time");
-        } catch (IOException e) {
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "unreachable", 0, null,
-                    "Google's token endpoint could not be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "interrupted", 0, null, "Interrupted");
-        }
-        JsonNode body = parse(response.body());
+        HttpResponse<String> response = OAuthHttp.send(http, OAuthHttp.formPost(url, form, properties.responseTimeout()),
+                "Google's token endpoint");
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() == 200) {
             return body;
         }
@@ -213,17 +197,5 @@ public class GoogleOAuth {
             throw new WorkspaceOAuth.Failure(WorkspaceOAuth.Failure.Kind.PASSING, "bad_id_token", 200, null,
                     "Google's ID token is not a JWT");
         }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -1,26 +1,20 @@
 package dev.lakehouse.gateway.vault;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+
+import static dev.lakehouse.gateway.vault.OAuthHttp.enc;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.databricks.DatabricksProperties;
 import dev.lakehouse.gateway.identity.CallerToken;
@@ -49,7 +43,6 @@ public class TokenFederation {
     static final String JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
     /** Cached tokens kept at most; past it, expired entries are dropped (users who stopped calling). */
     private static final int MAX_CACHED = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Cached(String token, Instant useUntil) {
     }
@@ -135,7 +128,7 @@ public class TokenFederation {
         }
         try {
             return winner.get(properties.responseTimeout().toMillis() * 3, TimeUnit.MILLISECONDS).token();
-        } catch (ExecutionException | CompletionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new ToolExecutionException("Token federation failed");
         } catch (TimeoutException e) {
             throw new ToolExecutionException("Token federation for this user did not finish in time; retry shortly.");
@@ -179,7 +172,7 @@ public class TokenFederation {
                 + "&subject_token=" + enc(caller.value()) + "&subject_token_type=" + enc(ACCESS_TOKEN_TYPE)
                 + "&requested_token_type=" + enc(ACCESS_TOKEN_TYPE) + "&audience=" + enc(audienceOf(c));
         HttpResponse<String> response = post(tokenUrl, form, "The identity provider");
-        JsonNode body = parse(response.body());
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() == 200 && body.hasNonNull("access_token")) {
             return body.get("access_token").asText();
         }
@@ -205,7 +198,7 @@ public class TokenFederation {
         String form = "grant_type=" + enc(TOKEN_EXCHANGE) + "&subject_token=" + enc(federated)
                 + "&subject_token_type=" + enc(JWT_TOKEN_TYPE) + "&scope=" + enc(c.scopes() == null ? "all-apis" : c.scopes());
         HttpResponse<String> response = post(hosts.baseUrl(c.host()) + "/oidc/v1/token", form, "The workspace");
-        JsonNode body = parse(response.body());
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() == 200 && body.hasNonNull("access_token")) {
             return body;
         }
@@ -282,31 +275,12 @@ public class TokenFederation {
         }
     }
 
+    /** A token endpoint that does not answer is a retryable error of this call, never a connection status. */
     private HttpResponse<String> post(String url, String form, String who) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(properties.responseTimeout())
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new ToolExecutionException(who + " did not answer the token exchange in time; retry shortly.");
-        } catch (IOException e) {
-            throw new ToolExecutionException(who + " could not be reached for the token exchange ("
-                    + e.getClass().getSimpleName() + "); retry shortly.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ToolExecutionException("Interrupted");
+            return OAuthHttp.send(http, OAuthHttp.formPost(url, form, properties.responseTimeout()), who);
+        } catch (WorkspaceOAuth.Failure f) {
+            throw new ToolExecutionException(f.getMessage() + " (token exchange); retry shortly.");
         }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 }

@@ -1,12 +1,10 @@
 package dev.lakehouse.gateway.vault;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lakehouse.gateway.databricks.DatabricksProperties;
 import dev.lakehouse.gateway.ratelimit.RetryAfter;
@@ -28,7 +25,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkspaceOAuth {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Who a transport failure names. */
+    private static final String WORKSPACE = "The workspace";
 
     private final HttpClient http;
     private final DatabricksProperties properties;
@@ -115,8 +113,8 @@ public class WorkspaceOAuth {
     public void discovery(String baseUrl) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/oidc/.well-known/oauth-authorization-server"))
                 .timeout(properties.responseTimeout()).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = send(request);
-        JsonNode body = parse(response.body());
+        HttpResponse<String> response = OAuthHttp.send(http, request, WORKSPACE);
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() != 200 || !body.hasNonNull("token_endpoint")) {
             throw failure(response, body, "OIDC discovery (is this a Databricks workspace URL?)");
         }
@@ -135,8 +133,8 @@ public class WorkspaceOAuth {
                 .header("Accept", "application/json");
         headers.forEach(builder::header);
         HttpRequest request = builder.GET().build();
-        HttpResponse<String> response = send(request);
-        JsonNode body = parse(response.body());
+        HttpResponse<String> response = OAuthHttp.send(http, request, WORKSPACE);
+        JsonNode body = OAuthHttp.json(response.body());
         if (response.statusCode() == 200 && body.hasNonNull("userName")) {
             return new Me(body.get("userName").asText(), body.path("id").asText(null), body.hasNonNull("applicationId"));
         }
@@ -148,9 +146,9 @@ public class WorkspaceOAuth {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/2.1/unity-catalog/catalogs?max_results=1"))
                 .timeout(properties.responseTimeout()).header("Authorization", "Bearer " + accessToken)
                 .header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = send(request);
+        HttpResponse<String> response = OAuthHttp.send(http, request, WORKSPACE);
         if (response.statusCode() != 200) {
-            throw failure(response, parse(response.body()), "a first call with the new token");
+            throw failure(response, OAuthHttp.json(response.body()), "a first call with the new token");
         }
     }
 
@@ -167,27 +165,14 @@ public class WorkspaceOAuth {
         String body = form.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        JsonNode json = parse(response.body());
+        HttpResponse<String> response = OAuthHttp.send(http,
+                request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), WORKSPACE);
+        JsonNode json = OAuthHttp.json(response.body());
         if (response.statusCode() == 200 && json.hasNonNull("access_token")) {
             return new Tokens(json.get("access_token").asText(), json.path("refresh_token").asText(null),
                     json.path("expires_in").asLong(3600), json.path("scope").asText(null));
         }
         throw failure(response, json, "requesting a token");
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new Failure(Failure.Kind.PASSING, "timeout", 0, null, "The workspace did not answer in time");
-        } catch (IOException e) {
-            throw new Failure(Failure.Kind.PASSING, "unreachable", 0, null, "The workspace could not be reached ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure(Failure.Kind.PASSING, "interrupted", 0, null, "Interrupted while calling the workspace");
-        }
     }
 
     private static Failure failure(HttpResponse<String> response, JsonNode body, String doing) {
@@ -217,14 +202,6 @@ public class WorkspaceOAuth {
     private static String shorten(String text) {
         String clean = text == null ? "" : text.replaceAll("[^\\p{Print}]", "?");
         return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 
     private static Map<String, String> form(String... pairs) {
