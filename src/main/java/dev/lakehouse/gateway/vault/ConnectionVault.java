@@ -133,6 +133,9 @@ public class ConnectionVault implements VaultDirectory {
         if (!VaultConnection.SHARED.equals(grantOwner) && !VaultConnection.PER_USER.equals(grantOwner)) {
             throw new VaultRequestException(400, "grant must be shared or per-user");
         }
+        if (n.federationAudience() != null && !VaultConnection.FEDERATION.equals(auth)) {
+            throw new VaultRequestException(400, "federation_audience is for oauth-federation connections only");
+        }
         Instant now = clock.instant();
         String base = requestBaseUrl(host);
         Validated validated = switch (auth) {
@@ -142,13 +145,10 @@ public class ConnectionVault implements VaultDirectory {
             case VaultConnection.U2M -> validateU2mApp(base, required(n.clientId(), "client_id"));
             case VaultConnection.AZURE_CLIENT_SECRET -> validateAzure(host, base, required(n.clientId(), "client_id"),
                     required(n.clientSecret(), "client_secret"), n.azureTenantId(), n.azureResourceId());
-            case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(host, base, required(n.clientSecret(), "google_credentials"));
+            case VaultConnection.GOOGLE_CREDENTIALS -> validateGoogle(host, base, required(n.clientSecret(), "google_credentials"), null);
             case VaultConnection.FEDERATION -> validateFederation(base, n);
             default -> throw new VaultRequestException(400,
                     "auth must be pat, oauth-m2m, oauth-u2m, azure-client-secret, google-credentials or oauth-federation");
-        };
-        if (n.federationAudience() != null && !VaultConnection.FEDERATION.equals(auth)) {
-            throw new VaultRequestException(400, "federation_audience is for oauth-federation connections only");
         };
         String id = UUID.randomUUID().toString();
         EnvelopeCipher.DataKey dataKey = cipher.newDataKey(tenant, id);
@@ -222,8 +222,7 @@ public class ConnectionVault implements VaultDirectory {
             VaultGrant grant = d.build();
             boolean stored = current.isPresent() ? repository.write(grant) : insertIfAbsent(grant);
             if (stored) {
-                tokens.forget(c);
-                federation.forget(c, null);
+                forgetTokens(c);
                 boolean first = before == null || before == ConnectionStatus.PENDING;
                 events.record(c.tenant(), c.name(), grantSubject, first ? "connected" : "reconnected",
                         ConnectionStatus.ACTIVE, d.statusReason, null);
@@ -334,8 +333,7 @@ public class ConnectionVault implements VaultDirectory {
             secrets.seal(c, d, new GrantSecrets.Plain(secret, access, old.refreshToken()), g.version() + 1);
             VaultGrant written = d.build();
             if (repository.write(written)) {
-                tokens.forget(c);
-                federation.forget(c, null);
+                forgetTokens(c);
                 events.record(tenant, name, null, "secret_rotated", written.status(), "The connection's secret was replaced.",
                         written.statusAction());
                 return written;
@@ -374,8 +372,7 @@ public class ConnectionVault implements VaultDirectory {
             events.record(tenant, name, null, "disconnected", ConnectionStatus.DISCONNECTED,
                     "Disconnected by an admin; its secrets were destroyed.", null);
         });
-        tokens.forget(c);
-        federation.forget(c, null);
+        forgetTokens(c);
         byTenant.remove(tenant);
     }
 
@@ -456,17 +453,18 @@ public class ConnectionVault implements VaultDirectory {
 
     /**
      * A Google service account: only on a GCP workspace; its key read, its ID and access tokens requested and proven
-     * by SCIM Me with the header the calls will send. On rotation the new key must be of the same account.
+     * by SCIM Me with the header the calls will send. On rotation ({@code account} the connection's) the new key must
+     * be of the same account.
      */
-    private Validated validateGoogle(String host, String base, String keyJson, String... sameAccount) {
+    private Validated validateGoogle(String host, String base, String keyJson, String account) {
         if (hosts.cloud(host) != WorkspaceCloud.GCP) {
             throw new VaultRequestException(400, "google-credentials needs a Databricks on Google Cloud workspace host "
                     + "(*.gcp.databricks.com); this host is on " + hosts.cloud(host).wire());
         }
         GoogleOAuth.ServiceAccountKey key = GoogleOAuth.parseKey(keyJson);
-        if (sameAccount.length > 0 && !key.email().equalsIgnoreCase(sameAccount[0])) {
+        if (account != null && !key.email().equalsIgnoreCase(account)) {
             throw new VaultRequestException(400, "The new key is of " + key.email() + ", the connection's service account "
-                    + "is " + sameAccount[0] + ": create a new connection for another account");
+                    + "is " + account + ": create a new connection for another account");
         }
         WorkspaceOAuth.Tokens t = validation(() -> google.serviceAccountTokens(keyJson, host), "Google service account");
         BearerBundle bundle = BearerBundle.decode(t.accessToken());
@@ -491,6 +489,12 @@ public class ConnectionVault implements VaultDirectory {
             throw new VaultRequestException(400, "An oauth-federation connection takes no token or secret");
         }
         return validateU2mApp(base, null);
+    }
+
+    /** Every token of the connection held in memory: its grants' (any cloud) and its users' federated ones. */
+    private void forgetTokens(VaultConnection c) {
+        tokens.forget(c);
+        federation.forget(c, null);
     }
 
     private Validated validatePat(String base, String token) {

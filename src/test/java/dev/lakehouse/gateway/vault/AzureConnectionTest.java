@@ -1,8 +1,10 @@
 package dev.lakehouse.gateway.vault;
 
 import static dev.lakehouse.gateway.vault.VaultTesting.admin;
+import static dev.lakehouse.gateway.vault.VaultTesting.assertRefused;
 import static dev.lakehouse.gateway.vault.VaultTesting.json;
 import static dev.lakehouse.gateway.vault.VaultTesting.map;
+import static dev.lakehouse.gateway.vault.VaultTesting.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -181,18 +183,5 @@ class AzureConnectionTest {
 
     private long entraRequests() {
         return emulator.requests().path("cloud_token_requests").path("entra").asLong();
-    }
-
-    private static void assertRefused(HttpResponse<String> response, int status, String message) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(json(response.body()).path("message").asText()).contains(message);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

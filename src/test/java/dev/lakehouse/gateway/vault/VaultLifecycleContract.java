@@ -1,6 +1,7 @@
 package dev.lakehouse.gateway.vault;
 
 import static dev.lakehouse.gateway.vault.VaultTesting.admin;
+import static dev.lakehouse.gateway.vault.VaultTesting.assertRefused;
 import static dev.lakehouse.gateway.vault.VaultTesting.json;
 import static dev.lakehouse.gateway.vault.VaultTesting.map;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -530,10 +531,5 @@ abstract class VaultLifecycleContract {
         assertThat(result.isError()).as("%s should fail: %s", tool, text).isTrue();
         assertThat(text).doesNotContain("Exception").doesNotContain("java.");
         return text;
-    }
-
-    private static void assertRefused(HttpResponse<String> response, int status, String message) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(json(response.body()).path("message").asText()).contains(message);
     }
 }
